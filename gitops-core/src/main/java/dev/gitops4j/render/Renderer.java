@@ -1,0 +1,15 @@
+package dev.gitops4j.render;
+
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.source.Snapshot;
+
+/** Turns the files of a snapshot into desired state. Supplied by target modules. */
+public interface Renderer {
+
+  /**
+   * Renders all resources of {@code snapshot}, validating every one before returning.
+   *
+   * @throws InvalidDesiredStateException listing each problem with file and line
+   */
+  DesiredState render(Snapshot snapshot) throws InvalidDesiredStateException;
+}

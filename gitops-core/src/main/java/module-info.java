@@ -1,0 +1,23 @@
+/**
+ * gitops4j core: model, SPI, sources, decoding, differ, planner and the reconcile engine.
+ *
+ * <p>Only the API packages are exported; {@code *.internal} packages are implementation.
+ */
+module dev.gitops4j.core {
+  requires transitive com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
+  requires org.eclipse.jgit;
+  requires org.eclipse.jgit.ssh.apache;
+  requires org.eclipse.jgit.gpg.bc;
+  requires io.github.javadiffutils;
+  requires org.slf4j;
+
+  exports dev.gitops4j.model;
+  exports dev.gitops4j.source;
+  exports dev.gitops4j.render;
+  exports dev.gitops4j.live;
+  exports dev.gitops4j.diff;
+  exports dev.gitops4j.plan;
+  exports dev.gitops4j.sync;
+  exports dev.gitops4j.health;
+}
