@@ -5,6 +5,7 @@ import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveResource;
+import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Problem;
 import dev.gitops4j.model.ResourceId;
@@ -62,7 +63,8 @@ public final class Planner {
       switch (drift.status()) {
         case IN_SYNC -> {}
         case MISSING, MODIFIED -> {
-          OrderKey key = key(drift.id(), drift.desired().body(), policy, drift, problems);
+          OrderKey key =
+              key(drift.id(), drift.desired().body(), drift.desired().origin(), policy, problems);
           Step.Action action =
               drift.status() == Drift.Status.MISSING ? Step.Action.CREATE : Step.Action.UPDATE;
           applies
@@ -74,7 +76,7 @@ public final class Planner {
           if (reason != null) {
             kept.add(new Plan.Kept(drift.id(), reason));
           } else {
-            OrderKey key = key(drift.id(), drift.live().body(), policy, drift, problems);
+            OrderKey key = key(drift.id(), drift.live().body(), null, policy, problems);
             deletes
                 .computeIfAbsent(key, k -> new ArrayList<>())
                 .add(new Step(Step.Action.DELETE, drift.id(), null, drift.live(), List.of()));
@@ -109,24 +111,23 @@ public final class Planner {
     return null;
   }
 
+  /**
+   * Order key of a resource. A bad wave on a desired resource is a problem at its origin; on a live
+   * resource about to be deleted it is ignored, since Git no longer holds it to fix.
+   */
   private OrderKey key(
-      ResourceId id, JsonNode body, PlanPolicy policy, Drift drift, List<Problem> problems) {
+      ResourceId id, JsonNode body, Origin origin, PlanPolicy policy, List<Problem> problems) {
     int wave = 0;
     if (!policy.waveField().isEmpty()) {
       JsonNode field = body.at(policy.waveField());
       if (!field.isMissingNode() && !field.isNull()) {
         Integer parsed = parseWave(field);
-        if (parsed == null) {
-          String where =
-              drift.desired() != null ? drift.desired().origin().toString() : id.toString();
+        if (parsed != null) {
+          wave = parsed;
+        } else if (origin != null) {
           problems.add(
               new Problem(
-                  drift.desired() != null
-                      ? drift.desired().origin()
-                      : new dev.gitops4j.model.Origin(where, 0, 0),
-                  id + ": " + policy.waveField() + " must be an integer, got " + field));
-        } else {
-          wave = parsed;
+                  origin, id + ": " + policy.waveField() + " must be an integer, got " + field));
         }
       }
     }
