@@ -20,4 +20,5 @@ module dev.gitops4j.core {
   exports dev.gitops4j.plan;
   exports dev.gitops4j.sync;
   exports dev.gitops4j.health;
+  exports dev.gitops4j.history;
 }
