@@ -11,6 +11,9 @@ module dev.gitops4j.core {
   requires org.eclipse.jgit.gpg.bc;
   requires io.github.javadiffutils;
   requires org.slf4j;
+  requires io.github.resilience4j.core;
+  requires io.github.resilience4j.circuitbreaker;
+  requires static micrometer.core;
 
   exports dev.gitops4j.model;
   exports dev.gitops4j.source;
@@ -21,4 +24,6 @@ module dev.gitops4j.core {
   exports dev.gitops4j.sync;
   exports dev.gitops4j.health;
   exports dev.gitops4j.history;
+  exports dev.gitops4j.engine;
+  exports dev.gitops4j.metrics;
 }

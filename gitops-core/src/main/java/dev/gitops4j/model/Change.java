@@ -41,4 +41,10 @@ public record Change(Op op, String path, JsonNode oldValue, JsonNode newValue) {
   public static Change replace(String path, JsonNode oldValue, JsonNode newValue) {
     return new Change(Op.REPLACE, path, oldValue, newValue);
   }
+
+  /** Operation and path only: values may be secret and never go into logs by accident. */
+  @Override
+  public String toString() {
+    return op.name().toLowerCase(java.util.Locale.ROOT) + " " + path;
+  }
 }

@@ -19,4 +19,10 @@ public record DesiredResource(ResourceId id, JsonNode body, Origin origin, Strin
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(revision, "revision");
   }
+
+  /** Identity and origin only: bodies may hold secrets and never go into logs by accident. */
+  @Override
+  public String toString() {
+    return id + " (" + origin + " @ " + revision + ")";
+  }
 }

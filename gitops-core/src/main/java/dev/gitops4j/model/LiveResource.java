@@ -17,4 +17,10 @@ public record LiveResource(ResourceId id, JsonNode body, String version, boolean
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(body, "body");
   }
+
+  /** Identity and version only: bodies may hold secrets and never go into logs by accident. */
+  @Override
+  public String toString() {
+    return id + " (version " + version + (owned ? ", owned)" : ")");
+  }
 }

@@ -25,4 +25,12 @@ public interface Source {
 
   /** A short description for logs: URL, ref and path. Never contains credentials. */
   String describe();
+
+  /**
+   * Whether a push of {@code ref} (e.g. {@code refs/heads/main}) to {@code repositoryUrl} may
+   * change what this source resolves to; webhooks use it to find the applications to trigger.
+   */
+  default boolean follows(String repositoryUrl, String ref) {
+    return false;
+  }
 }

@@ -1,0 +1,77 @@
+package dev.gitops4j.engine;
+
+import dev.gitops4j.source.Source;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Binds one source to one target under a sync policy.
+ *
+ * @param name unique name within an engine: letters, digits, {@code . _ -}, at most 63 characters
+ * @param source where the desired state comes from
+ * @param target what is reconciled
+ * @param policy what passes may change
+ * @param interval time between scheduled passes
+ */
+public record Application(
+    String name, Source source, Target target, SyncPolicy policy, Duration interval) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  public Application {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "application name '" + name + "' must match " + NAME.pattern());
+    }
+    Objects.requireNonNull(source, "source of " + name);
+    Objects.requireNonNull(target, "target of " + name);
+    Objects.requireNonNull(policy, "policy of " + name);
+    Objects.requireNonNull(interval, "interval of " + name);
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval of " + name + " must be positive");
+    }
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Builder for {@link Application}; policy defaults to automatic, interval to 3 minutes. */
+  public static final class Builder {
+    private final String name;
+    private Source source;
+    private Target target;
+    private SyncPolicy policy = SyncPolicy.automatic();
+    private Duration interval = Duration.ofMinutes(3);
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder source(Source source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder target(Target target) {
+      this.target = target;
+      return this;
+    }
+
+    public Builder policy(SyncPolicy policy) {
+      this.policy = policy;
+      return this;
+    }
+
+    public Builder interval(Duration interval) {
+      this.interval = interval;
+      return this;
+    }
+
+    public Application build() {
+      return new Application(name, source, target, policy, interval);
+    }
+  }
+}

@@ -1,0 +1,384 @@
+package dev.gitops4j.engine;
+
+import dev.gitops4j.engine.internal.AppRuntime;
+import dev.gitops4j.engine.internal.Scheduler;
+import dev.gitops4j.history.HistoryRecord;
+import dev.gitops4j.history.HistoryStore;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.Trigger;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+
+/**
+ * Hosts applications and runs their reconcile passes: on an interval with jitter, on demand, on
+ * target events and on webhooks. Never runs two passes of one application at once; bounds the
+ * passes running across applications; retries transient failures with capped exponential backoff
+ * and jitter.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().application(app).history(store).build()) {
+ *   engine.start();
+ *   PassResult first = engine.trigger("web").get();
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+
+  private final Scheduler scheduler;
+  private final HistoryStore history;
+  private final List<AutoCloseable> owned;
+
+  private Engine(Builder builder) {
+    this.history = builder.history;
+    this.owned = new ArrayList<>();
+    ScheduledExecutorService timers = builder.scheduler;
+    if (timers == null) {
+      timers = Executors.newSingleThreadScheduledExecutor(daemon("gitops4j-timer"));
+      owned.add(timers::shutdownNow);
+    }
+    ExecutorService passes = null;
+    if (builder.passExecutor == null) {
+      passes = Executors.newFixedThreadPool(builder.maxConcurrentPasses, daemon("gitops4j-pass"));
+      ExecutorService created = passes;
+      owned.add(created::shutdownNow);
+    }
+    ExecutorService steps = null;
+    if (builder.stepExecutor == null) {
+      steps = Executors.newCachedThreadPool(daemon("gitops4j-step"));
+      ExecutorService created = steps;
+      owned.add(created::shutdownNow);
+    }
+    this.scheduler =
+        new Scheduler(
+            builder.clock,
+            timers,
+            builder.passExecutor != null ? builder.passExecutor : passes,
+            builder.stepExecutor != null ? builder.stepExecutor : steps,
+            builder.settings(),
+            builder.listeners,
+            builder.history);
+    builder.applications.forEach(scheduler::register);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Subscribes to target events and schedules the first pass of every application. */
+  public void start() {
+    scheduler.start();
+  }
+
+  /** Adds an application; its first pass is scheduled at once when the engine is started. */
+  public void register(Application application) {
+    scheduler.register(application);
+  }
+
+  /** Removes an application after its pass in flight, if any. Resources stay as they are. */
+  public void unregister(String application) {
+    scheduler.unregister(application);
+  }
+
+  /** Names of the registered applications. */
+  public List<String> applications() {
+    return scheduler.names();
+  }
+
+  /**
+   * Requests a pass now. Requests that arrive while a pass runs are coalesced into one more pass.
+   *
+   * @return the result of the next pass that starts after this call
+   */
+  public CompletableFuture<PassResult> trigger(String application) {
+    return scheduler.request(application, Trigger.MANUAL);
+  }
+
+  /**
+   * Tells the engine a managed resource changed in the target. Bursts are debounced into one pass
+   * (with self-heal this corrects the change).
+   */
+  public void targetChanged(String application, ResourceId resource) {
+    scheduler.targetChanged(application, resource);
+  }
+
+  /**
+   * Requests passes for every application whose source follows {@code repositoryUrl} and {@code
+   * ref}, as reported by a push webhook.
+   *
+   * @return names of the applications triggered
+   */
+  public List<String> pushed(String repositoryUrl, String ref) {
+    return scheduler.pushed(repositoryUrl, ref);
+  }
+
+  /**
+   * Approves the plan with {@code planId} and applies it. Refused when the plan computed by the
+   * pass differs (the revision or live state moved): the pass then awaits approval of the new plan.
+   */
+  public CompletableFuture<PassResult> approve(String application, String planId) {
+    Objects.requireNonNull(planId, "planId");
+    scheduler.runtime(application).approve(planId);
+    return scheduler.request(application, Trigger.APPROVAL);
+  }
+
+  /**
+   * Pins the application to {@code revision}, an earlier revision from its history, and reconciles
+   * to it. The application stays pinned until {@link #unpin}.
+   *
+   * @throws IllegalArgumentException when a history store is configured and holds no record of
+   *     {@code revision} for the application
+   */
+  public CompletableFuture<PassResult> rollback(String application, String revision) {
+    Objects.requireNonNull(revision, "revision");
+    AppRuntime rt = scheduler.runtime(application);
+    if (history != null && !inHistory(application, revision)) {
+      throw new IllegalArgumentException(
+          "revision " + revision + " is not in the history of " + application);
+    }
+    rt.pin(revision);
+    return scheduler.request(application, Trigger.ROLLBACK);
+  }
+
+  /** Returns the application to following its source's ref. */
+  public CompletableFuture<PassResult> unpin(String application) {
+    scheduler.runtime(application).pin(null);
+    return scheduler.request(application, Trigger.ROLLBACK);
+  }
+
+  /** The revision the application is pinned to by a rollback, if any. */
+  public Optional<String> pinnedRevision(String application) {
+    return Optional.ofNullable(scheduler.runtime(application).pinned());
+  }
+
+  /** Stops passes of the application from reading or writing until {@link #resume}. */
+  public void suspend(String application) {
+    scheduler.runtime(application).suspend(true);
+  }
+
+  public void resume(String application) {
+    scheduler.runtime(application).suspend(false);
+    scheduler.request(application, Trigger.MANUAL);
+  }
+
+  /** The result of the application's latest pass, if any ran. */
+  public Optional<PassResult> lastResult(String application) {
+    return Optional.ofNullable(scheduler.runtime(application).lastResult());
+  }
+
+  /**
+   * Stops scheduling, lets passes in flight finish their current wave within the grace period and
+   * skips their remaining steps, then stops the engine's own threads.
+   */
+  @Override
+  public void close() {
+    scheduler.close();
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // Shutting down: nothing left to do with the failure.
+      }
+    }
+  }
+
+  private boolean inHistory(String application, String revision) {
+    try {
+      for (HistoryRecord record : history.list(application, Integer.MAX_VALUE)) {
+        if (record.revision().equals(revision)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the history of " + application, e);
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /**
+   * Engine settings.
+   *
+   * @param maxConcurrentPasses passes running at once across applications
+   * @param stepParallelism steps of one wave running at once
+   * @param passTimeout a pass still running after this is interrupted
+   * @param initialBackoff first retry delay after a transient failure
+   * @param maxBackoff cap of the retry delay
+   * @param intervalJitter fraction of the interval added or removed at random
+   * @param eventDebounce quiet time before target events trigger a pass
+   * @param shutdownGrace how long close() waits for passes in flight
+   * @param random source of jitter
+   */
+  public record Settings(
+      int maxConcurrentPasses,
+      int stepParallelism,
+      Duration passTimeout,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      double intervalJitter,
+      Duration eventDebounce,
+      Duration shutdownGrace,
+      RandomGenerator random) {}
+
+  /** Builder for {@link Engine}. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private java.util.concurrent.Executor passExecutor;
+    private java.util.concurrent.Executor stepExecutor;
+    private int maxConcurrentPasses = 4;
+    private int stepParallelism = 4;
+    private Duration passTimeout = Duration.ofMinutes(10);
+    private Duration initialBackoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofMinutes(5);
+    private double intervalJitter = 0.1;
+    private Duration eventDebounce = Duration.ofMillis(500);
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+    private RandomGenerator random = RandomGenerator.getDefault();
+    private HistoryStore history;
+    private final List<ReconcileListener> listeners = new ArrayList<>();
+    private final List<Application> applications = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder application(Application application) {
+      applications.add(Objects.requireNonNull(application, "application"));
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Timer service for intervals, retries, debounce and pass timeouts. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Executor that runs passes; the engine still bounds them by {@link #maxConcurrentPasses}. */
+    public Builder passExecutor(java.util.concurrent.Executor executor) {
+      this.passExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Executor that runs the steps of a wave in parallel; must not be the pass executor. */
+    public Builder stepExecutor(java.util.concurrent.Executor executor) {
+      this.stepExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Builder maxConcurrentPasses(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentPasses must be at least 1");
+      }
+      this.maxConcurrentPasses = max;
+      return this;
+    }
+
+    public Builder stepParallelism(int parallelism) {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("stepParallelism must be at least 1");
+      }
+      this.stepParallelism = parallelism;
+      return this;
+    }
+
+    public Builder passTimeout(Duration timeout) {
+      this.passTimeout = positive(timeout, "passTimeout");
+      return this;
+    }
+
+    /**
+     * Retry delays after transient failures: exponential from {@code initial}, capped at {@code
+     * max}, with jitter.
+     */
+    public Builder backoff(Duration initial, Duration max) {
+      this.initialBackoff = positive(initial, "initial backoff");
+      this.maxBackoff = positive(max, "max backoff");
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("max backoff must not be below the initial backoff");
+      }
+      return this;
+    }
+
+    public Builder intervalJitter(double fraction) {
+      if (fraction < 0 || fraction >= 1) {
+        throw new IllegalArgumentException("intervalJitter must be in [0, 1)");
+      }
+      this.intervalJitter = fraction;
+      return this;
+    }
+
+    public Builder eventDebounce(Duration debounce) {
+      this.eventDebounce = Objects.requireNonNull(debounce, "debounce");
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Audit trail of every pass that changed something or changed status. */
+    public Builder history(HistoryStore history) {
+      this.history = Objects.requireNonNull(history, "history");
+      return this;
+    }
+
+    public Builder listener(ReconcileListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public Engine build() {
+      return new Engine(this);
+    }
+
+    Settings settings() {
+      return new Settings(
+          maxConcurrentPasses,
+          stepParallelism,
+          passTimeout,
+          initialBackoff,
+          maxBackoff,
+          intervalJitter,
+          eventDebounce,
+          shutdownGrace,
+          random);
+    }
+
+    private static Duration positive(Duration value, String what) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive");
+      }
+      return value;
+    }
+  }
+}
