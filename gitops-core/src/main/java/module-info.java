@@ -21,4 +21,5 @@ module dev.gitops4j.core {
   exports dev.gitops4j.sync;
   exports dev.gitops4j.health;
   exports dev.gitops4j.history;
+  exports dev.gitops4j.webhook;
 }
