@@ -2,6 +2,7 @@ package dev.gitops4j.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gitops4j.source.RepositoryUrl;
 import dev.gitops4j.webhook.PushEvent.Provider;
 import java.time.Instant;
 import java.util.Set;
@@ -37,7 +38,7 @@ class PushEventTest {
         "github.com/acme/shop",
       })
   void sameRepositoryInAnyFormMatches(String form) {
-    assertThat(PushEvent.normalizeUrl(form)).isEqualTo("github.com/acme/shop");
+    assertThat(RepositoryUrl.normalize(form)).isEqualTo("github.com/acme/shop");
     assertThat(event("git@github.com:Acme/Shop.git", "refs/heads/main", "").matches(form)).isTrue();
   }
 
@@ -56,16 +57,16 @@ class PushEventTest {
   @Test
   void nestedGroupsAndSelfHostedPortsNormalize() {
     assertThat(
-            PushEvent.normalizeUrl("ssh://git@gitlab.example.com:2222/platform/infra/config.git"))
+            RepositoryUrl.normalize("ssh://git@gitlab.example.com:2222/platform/infra/config.git"))
         .isEqualTo("gitlab.example.com/platform/infra/config");
-    assertThat(PushEvent.normalizeUrl("git@gitlab.example.com:platform/infra/config.git"))
+    assertThat(RepositoryUrl.normalize("git@gitlab.example.com:platform/infra/config.git"))
         .isEqualTo("gitlab.example.com/platform/infra/config");
-    assertThat(PushEvent.normalizeUrl("https://[::1]:8443/repo.git")).isEqualTo("[::1]/repo");
+    assertThat(RepositoryUrl.normalize("https://[::1]:8443/repo.git")).isEqualTo("[::1]/repo");
   }
 
   @Test
   void blankUrlsNeverMatch() {
-    assertThat(PushEvent.normalizeUrl(null)).isEmpty();
+    assertThat(RepositoryUrl.normalize(null)).isEmpty();
     assertThat(event("https://h/r", "refs/heads/main", "").matches(" ")).isFalse();
     assertThat(event("https://h/r", "refs/heads/main", "").matches(null)).isFalse();
   }
