@@ -9,6 +9,9 @@ module dev.gitops4j.core {
   requires org.eclipse.jgit;
   requires org.eclipse.jgit.ssh.apache;
   requires org.eclipse.jgit.gpg.bc;
+  requires org.apache.sshd.osgi;
+  requires org.bouncycastle.pg;
+  requires org.bouncycastle.provider;
   requires io.github.javadiffutils;
   requires org.slf4j;
   requires io.github.resilience4j.core;
