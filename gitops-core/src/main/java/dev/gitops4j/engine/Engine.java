@@ -6,6 +6,7 @@ import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
+import dev.gitops4j.webhook.PushEvent;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,13 +115,14 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Requests passes for every application whose source follows {@code repositoryUrl} and {@code
-   * ref}, as reported by a push webhook.
+   * Requests passes for every application whose source follows the pushed repository and ref, as
+   * reported by a verified webhook ({@link dev.gitops4j.webhook.WebhookReceiver}). Bursts of pushes
+   * coalesce: an application already queued or running gets one more pass, not one per push.
    *
    * @return names of the applications triggered
    */
-  public List<String> pushed(String repositoryUrl, String ref) {
-    return scheduler.pushed(repositoryUrl, ref);
+  public List<String> pushed(PushEvent push) {
+    return scheduler.pushed(push);
   }
 
   /**

@@ -149,6 +149,21 @@ public final class GitSource implements Source {
     return describe();
   }
 
+  /** A push to the same repository of the followed branch or tag, or of any tag for a range. */
+  @Override
+  public boolean follows(String repositoryUrl, String pushedRef) {
+    if (!RepositoryUrl.same(url, repositoryUrl)) {
+      return false;
+    }
+    if (ref instanceof GitRef.Branch branch) {
+      return pushedRef.equals("refs/heads/" + branch.name());
+    }
+    if (ref instanceof GitRef.Tag tag) {
+      return pushedRef.equals("refs/tags/" + tag.name());
+    }
+    return ref instanceof GitRef.Semver && pushedRef.startsWith("refs/tags/");
+  }
+
   @Override
   public String resolve() throws SourceException {
     if (ref instanceof GitRef.Commit commit) {

@@ -10,6 +10,7 @@ import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.sync.internal.PlanExecutor;
+import dev.gitops4j.webhook.PushEvent;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -235,12 +236,15 @@ public final class Scheduler {
     }
   }
 
-  public List<String> pushed(String repositoryUrl, String ref) {
+  public List<String> pushed(PushEvent push) {
     List<AppRuntime> matching;
     synchronized (this) {
       matching =
           runtimes.values().stream()
-              .filter(rt -> rt.app.source().follows(repositoryUrl, ref))
+              .filter(
+                  rt ->
+                      push.repositoryUrls().stream()
+                          .anyMatch(url -> rt.app.source().follows(url, push.ref())))
               .toList();
     }
     matching.forEach(rt -> request(rt, Trigger.WEBHOOK));
