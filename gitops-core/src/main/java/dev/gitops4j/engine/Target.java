@@ -1,6 +1,7 @@
 package dev.gitops4j.engine;
 
 import dev.gitops4j.diff.Differ;
+import dev.gitops4j.diff.UnifiedDiff;
 import dev.gitops4j.health.HealthCheck;
 import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.plan.Ordering;
@@ -29,6 +30,7 @@ public final class Target {
   private final List<HealthCheck> healthChecks;
   private final TargetEvents events;
   private final String waveField;
+  private final UnifiedDiff unifiedDiff;
 
   private Target(Builder builder) {
     this.endpoint = builder.endpoint;
@@ -41,6 +43,7 @@ public final class Target {
     this.healthChecks = List.copyOf(builder.healthChecks);
     this.events = builder.events;
     this.waveField = builder.waveField;
+    this.unifiedDiff = builder.unifiedDiff;
   }
 
   /**
@@ -90,6 +93,11 @@ public final class Target {
     return waveField;
   }
 
+  /** Renders redacted human-readable diffs for history records and approval requests. */
+  public UnifiedDiff unifiedDiff() {
+    return unifiedDiff;
+  }
+
   /** The target's change notifications, if it can push them. */
   public Optional<TargetEvents> events() {
     return Optional.ofNullable(events);
@@ -109,6 +117,7 @@ public final class Target {
     private final List<HealthCheck> healthChecks = new ArrayList<>();
     private TargetEvents events;
     private String waveField = "";
+    private UnifiedDiff unifiedDiff = UnifiedDiff.ofDefaults();
 
     private Builder(String endpoint) {
       Objects.requireNonNull(endpoint, "endpoint");
@@ -163,6 +172,15 @@ public final class Target {
      */
     public Builder waveField(String jsonPointer) {
       this.waveField = Objects.requireNonNull(jsonPointer, "jsonPointer");
+      return this;
+    }
+
+    /**
+     * How diffs are shown to people; its redactor decides what never appears in history or
+     * approvals. Defaults to {@link UnifiedDiff#ofDefaults()}, which redacts Kubernetes Secrets.
+     */
+    public Builder unifiedDiff(UnifiedDiff unifiedDiff) {
+      this.unifiedDiff = Objects.requireNonNull(unifiedDiff, "unifiedDiff");
       return this;
     }
 

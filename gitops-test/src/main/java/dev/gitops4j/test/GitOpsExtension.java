@@ -50,8 +50,7 @@ public final class GitOpsExtension implements ParameterResolver {
   }
 
   /** Closed by JUnit when the test's store closes, after the test. */
-  private record Cleanup(GitRepoFixture repo, Path dir)
-      implements AutoCloseable {
+  private record Cleanup(GitRepoFixture repo, Path dir) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       repo.close();

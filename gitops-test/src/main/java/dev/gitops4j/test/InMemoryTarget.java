@@ -2,6 +2,8 @@ package dev.gitops4j.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.diff.StructuralDiffer;
+import dev.gitops4j.engine.Target;
 import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
@@ -10,8 +12,10 @@ import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
+import dev.gitops4j.render.ManifestRenderer;
 import dev.gitops4j.sync.Applier;
 import dev.gitops4j.sync.ApplyOptions;
+import dev.gitops4j.sync.InventoryStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +56,7 @@ public final class InMemoryTarget implements LiveStateProvider, Applier {
   private record Stored(JsonNode body, long version, boolean owned) {}
 
   private final Map<ResourceId, Stored> store = new LinkedHashMap<>();
+  private final InventoryStore inventories = InventoryStore.inMemory();
   private final List<Operation> operations = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -66,6 +71,26 @@ public final class InMemoryTarget implements LiveStateProvider, Applier {
   /** An empty target. */
   public static InMemoryTarget create() {
     return new InMemoryTarget();
+  }
+
+  /**
+   * This target ready for an engine: manifests rendered with {@link ManifestRenderer} (Kubernetes
+   * style identities), compared with {@link StructuralDiffer}, and inventories kept with the
+   * target, so they outlive an engine just as a cluster's do.
+   */
+  public Target target() {
+    return Target.builder("memory")
+        .renderer(ManifestRenderer.ofDefaults())
+        .liveState(this)
+        .differ(StructuralDiffer.ofDefaults())
+        .applier(this)
+        .inventoryStore(inventories)
+        .build();
+  }
+
+  /** The inventory store that {@link #target()} uses. */
+  public InventoryStore inventoryStore() {
+    return inventories;
   }
 
   @Override

@@ -89,10 +89,16 @@ public final class Reconciler {
   private static final class PassFailure extends Exception {
     private static final long serialVersionUID = 1L;
     final boolean retryable;
+    final boolean repeated;
 
     PassFailure(String message, boolean retryable, Throwable cause) {
+      this(message, retryable, cause, false);
+    }
+
+    PassFailure(String message, boolean retryable, Throwable cause, boolean repeated) {
       super(message, cause);
       this.retryable = retryable;
+      this.repeated = repeated;
     }
   }
 
@@ -109,10 +115,11 @@ public final class Reconciler {
     } catch (PassFailure failure) {
       pass.error = failure.getMessage();
       pass.retryable = failure.retryable;
-      if (!failure.retryable && pass.revision != null) {
+      if (!failure.retryable && !failure.repeated && pass.revision != null) {
         rt.permanentFailure = new AppRuntime.PermanentFailure(pass.revision, failure.getMessage());
       }
-      LOG.warn("pass failed: {}", failure.getMessage(), failure.getCause());
+      LOG.warn("pass failed: {}", failure.getMessage());
+      LOG.debug("cause of the failed pass", failure.getCause());
       result = pass.finish(PassStatus.FAILED);
     } catch (RuntimeException e) {
       pass.error = "unexpected error: " + e;
@@ -140,7 +147,7 @@ public final class Reconciler {
     AppRuntime.PermanentFailure known = rt.permanentFailure;
     if (known != null && known.revision().equals(pass.revision) && !isExplicit(pass.trigger)) {
       throw new PassFailure(
-          known.message() + " (not retried until the revision changes)", false, null);
+          known.message() + " (not retried until the revision changes)", false, null, true);
     }
     AppRuntime.Rendered rendered = render(rt, pass.revision);
     pass.commit = rendered.commit();

@@ -6,7 +6,6 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.history.HistoryStore;
-import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.sync.internal.PlanExecutor;
@@ -30,7 +29,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +85,7 @@ public final class Scheduler {
             history,
             new PlanExecutor(clock, steps, settings.stepParallelism()),
             this::breaker,
-            Scheduler::changeList);
+            (app, report) -> app.target().unifiedDiff().render(report));
   }
 
   private static boolean isTransientTargetFailure(Throwable error) {
@@ -96,22 +94,6 @@ public final class Scheduler {
 
   private CircuitBreaker breaker(String endpoint) {
     return breakers.circuitBreaker(endpoint);
-  }
-
-  /** Paths changed per drifted resource; values are left out so nothing secret can leak. */
-  private static String changeList(Application app, dev.gitops4j.model.DriftReport report) {
-    return report.outOfSync().stream().map(Scheduler::describe).collect(Collectors.joining("\n"));
-  }
-
-  private static String describe(Drift drift) {
-    String head = drift.status().name().toLowerCase(java.util.Locale.ROOT) + " " + drift.id();
-    if (drift.changes().isEmpty()) {
-      return head;
-    }
-    return head
-        + drift.changes().stream()
-            .map(c -> "\n  " + c.op().name().toLowerCase(java.util.Locale.ROOT) + " " + c.path())
-            .collect(Collectors.joining());
   }
 
   public synchronized void register(Application app) {

@@ -4,19 +4,14 @@ import static dev.gitops4j.diff.Json.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.model.Change;
 import dev.gitops4j.model.ResourceId;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guards the cost of comparing Deployment-sized bodies. The allocation bound is exact enough to
- * catch a copy of the tree per comparison; the throughput floor is set well below the target of
- * 50,000 pairs per second on one core, so a busy machine does not fail it while a regression to
- * per-comparison tree copies or serialization still does.
+ * Guards the allocation of comparing Deployment-sized bodies: exact enough to catch a copy of the
+ * tree per comparison. Throughput is measured by benchmarks, not asserted here.
  */
-class DiffPerformanceTest {
+class DiffAllocationTest {
 
   private static final ResourceId ID = ResourceId.of("apps/Deployment", "shop", "web");
 
@@ -119,37 +114,5 @@ class DiffPerformanceTest {
     assertThat(changes).isZero();
     // One walk state (about 250 bytes); a copy of the tree would be tens of kilobytes.
     assertThat(perCompare).as("bytes allocated per equal comparison").isLessThan(512);
-  }
-
-  @Test
-  void deploymentPairsPerSecond() {
-    JsonNode desired = yaml(DEPLOYMENT);
-    ObjectNode live = (ObjectNode) desired.deepCopy();
-    ((ObjectNode) live.get("spec")).put("replicas", 5);
-    live.putObject("status").put("readyReplicas", 3);
-    ((ObjectNode) live.get("metadata")).put("resourceVersion", "4711");
-    StructuralDiffer differ =
-        StructuralDiffer.of(
-            DiffOptions.custom()
-                .normalizer(
-                    Normalizers.removeFields(
-                        "/status", "/metadata/resourceVersion", "/metadata/managedFields"))
-                .build());
-    List<Change> expected = differ.changes(ID, desired, live);
-    assertThat(expected).extracting(Change::path).containsExactly("/spec/replicas");
-
-    int rounds = 200_000;
-    for (int i = 0; i < rounds; i++) {
-      differ.changes(ID, desired, live);
-    }
-    long start = System.nanoTime();
-    int seen = 0;
-    for (int i = 0; i < rounds; i++) {
-      seen += differ.changes(ID, desired, live).size();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double perSecond = rounds / seconds;
-    assertThat(seen).isEqualTo(rounds);
-    assertThat(perSecond).as("Deployment pairs per second").isGreaterThan(10_000);
   }
 }
