@@ -65,6 +65,13 @@ public final class AppRuntime {
     approvedPlanId = planId;
   }
 
+  /** The pending approval, cleared so that it applies to one pass at most. */
+  synchronized String takeApproval() {
+    String taken = approvedPlanId;
+    approvedPlanId = null;
+    return taken;
+  }
+
   public void pin(String revision) {
     pinnedRevision = revision;
   }

@@ -109,6 +109,8 @@ public final class Reconciler {
     MDC.put("application", app.name());
     listener.passStarted(app.name(), trigger);
     Pass pass = new Pass(rt, trigger, started);
+    // An approval is consumed by the pass it triggered, whatever that pass's outcome.
+    pass.approvedPlanId = trigger == Trigger.APPROVAL ? rt.takeApproval() : null;
     PassResult result;
     try {
       result = rt.suspended ? pass.finish(PassStatus.SUSPENDED) : run(pass, cancelled);
@@ -121,7 +123,7 @@ public final class Reconciler {
       LOG.warn("pass failed: {}", failure.getMessage());
       LOG.debug("cause of the failed pass", failure.getCause());
       result = pass.finish(PassStatus.FAILED);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       pass.error = "unexpected error: " + e;
       pass.retryable = true;
       LOG.error("pass failed unexpectedly", e);
@@ -190,32 +192,29 @@ public final class Reconciler {
     }
 
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
-    PlanExecutor.Outcome outcome;
-    try {
-      outcome =
-          executor.run(
-              app.name(),
-              pass.plan,
-              inventory,
-              target.inventoryStore(),
-              step ->
-                  guarded(breaker, () -> target.applier().apply(step, options), "apply " + step),
-              options,
-              cancelled,
-              stepResult -> {
-                if (stepResult.failed()) {
-                  listener.changeFailed(app.name(), stepResult);
-                } else if (stepResult.outcome() != StepResult.Outcome.SKIPPED) {
-                  listener.changeApplied(app.name(), stepResult);
-                }
-              });
-    } catch (IOException e) {
-      throw new PassFailure("cannot store the inventory: " + e.getMessage(), true, e);
-    }
+    PlanExecutor.Outcome outcome =
+        executor.run(
+            app.name(),
+            pass.plan,
+            inventory,
+            target.inventoryStore(),
+            step -> guarded(breaker, () -> target.applier().apply(step, options), "apply " + step),
+            options,
+            cancelled,
+            stepResult -> {
+              if (stepResult.failed()) {
+                listener.changeFailed(app.name(), stepResult);
+              } else if (stepResult.outcome() != StepResult.Outcome.SKIPPED) {
+                listener.changeApplied(app.name(), stepResult);
+              }
+            });
     pass.results = outcome.results();
     if (outcome.failed()
         || outcome.results().stream().anyMatch(r -> r.outcome() == StepResult.Outcome.SKIPPED)) {
-      pass.error = failureSummary(outcome.results(), cancelled.getAsBoolean());
+      pass.error =
+          outcome.error().isEmpty()
+              ? failureSummary(outcome.results(), cancelled.getAsBoolean())
+              : outcome.error();
       pass.retryable = outcome.retryable();
       return pass.finish(PassStatus.FAILED);
     }
@@ -225,6 +224,24 @@ public final class Reconciler {
     rt.lastAppliedRevision = pass.revision;
     assessHealthAfterApply(pass, breaker, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
+  }
+
+  /**
+   * The revision last brought in sync. After a restart it comes from the history, so that with
+   * self-heal off a restart does not undo hand edits by treating the revision as new.
+   */
+  private String lastAppliedRevision(AppRuntime rt) {
+    if (rt.lastAppliedRevision == null && history != null) {
+      try {
+        history.list(rt.app.name(), 50).stream()
+            .filter(r -> r.status().equals("SYNCED") || r.status().equals("IN_SYNC"))
+            .findFirst()
+            .ifPresent(r -> rt.lastAppliedRevision = r.revision());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot read the history to find the last applied revision", e);
+      }
+    }
+    return rt.lastAppliedRevision;
   }
 
   /** Explicit requests run even when the revision is known to fail permanently. */
@@ -239,18 +256,17 @@ public final class Reconciler {
       case DETECT_ONLY:
         return PassStatus.OUT_OF_SYNC;
       case AUTOMATIC:
-        boolean newRevision = !pass.revision.equals(rt.lastAppliedRevision);
+        boolean newRevision = !pass.revision.equals(lastAppliedRevision(rt));
         if (!newRevision && !policy.selfHeal() && !isExplicit(pass.trigger)) {
           return PassStatus.OUT_OF_SYNC;
         }
         return null;
       case MANUAL_APPROVAL:
-        String approved = rt.approvedPlanId;
+        String approved = pass.approvedPlanId;
         if (approved == null) {
           announce(pass);
           return PassStatus.AWAITING_APPROVAL;
         }
-        rt.approvedPlanId = null;
         if (!approved.equals(pass.planId)) {
           pass.error =
               "approved plan "
@@ -519,6 +535,7 @@ public final class Reconciler {
     DriftReport drift;
     Plan plan;
     String planId = "";
+    String approvedPlanId;
     List<StepResult> results = List.of();
     Health health;
     String error = "";

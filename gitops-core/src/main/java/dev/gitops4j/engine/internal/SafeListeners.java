@@ -27,7 +27,8 @@ public final class SafeListeners implements ReconcileListener {
     for (ReconcileListener listener : listeners) {
       try {
         call.accept(listener);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // A listener must never stop a pass, whatever it throws.
         LOG.warn("listener {} failed in {}", listener.getClass().getName(), callback, e);
       }
     }

@@ -3,14 +3,13 @@ package dev.gitops4j.engine.internal;
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
-import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.sync.internal.PlanExecutor;
 import dev.gitops4j.webhook.PushEvent;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
@@ -35,12 +34,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides when passes run: one at a time per application, at most {@code maxConcurrentPasses}
  * across applications, on interval, request, debounced target event, or backoff after a failure.
+ *
+ * <p>Locks: the scheduler's monitor guards the registry, the ready queue and the running count;
+ * each runtime's monitor guards its scheduling fields. The scheduler's monitor is never taken while
+ * holding a runtime's, and no user code or executor runs under either.
  */
 public final class Scheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
-  private final Clock clock;
   private final ScheduledExecutorService timers;
   private final Executor passes;
   private final Engine.Settings settings;
@@ -62,13 +64,12 @@ public final class Scheduler {
       Engine.Settings settings,
       List<ReconcileListener> listeners,
       HistoryStore history) {
-    this.clock = clock;
     this.timers = timers;
     this.passes = passes;
     this.settings = settings;
     this.backoff =
-        IntervalFunction.ofExponentialRandomBackoff(
-            settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff());
+        IntervalFunction.ofExponentialBackoff(
+            settings.initialBackoff(), 2.0, settings.maxBackoff());
     this.breakers =
         CircuitBreakerRegistry.of(
             CircuitBreakerConfig.custom()
@@ -84,32 +85,36 @@ public final class Scheduler {
             new SafeListeners(listeners),
             history,
             new PlanExecutor(clock, steps, settings.stepParallelism()),
-            this::breaker,
+            breakers::circuitBreaker,
             (app, report) -> app.target().unifiedDiff().render(report));
   }
 
   private static boolean isTransientTargetFailure(Throwable error) {
-    return error instanceof dev.gitops4j.model.TargetException target && target.isRetryable();
+    return error instanceof TargetException target && target.isRetryable();
   }
 
-  private CircuitBreaker breaker(String endpoint) {
-    return breakers.circuitBreaker(endpoint);
-  }
-
-  public synchronized void register(Application app) {
-    if (closing) {
-      throw new IllegalStateException("engine is closed");
-    }
-    if (runtimes.containsKey(app.name())) {
-      throw new IllegalArgumentException("application " + app.name() + " is already registered");
-    }
+  public void register(Application app) {
     AppRuntime rt = new AppRuntime(app);
-    runtimes.put(app.name(), rt);
-    if (started) {
+    boolean activate;
+    synchronized (this) {
+      if (closing) {
+        throw new IllegalStateException("engine is closed");
+      }
+      if (runtimes.containsKey(app.name())) {
+        throw new IllegalArgumentException("application " + app.name() + " is already registered");
+      }
+      runtimes.put(app.name(), rt);
+      activate = started;
+    }
+    if (activate) {
       activate(rt);
     }
   }
 
+  /**
+   * Removes an application: pending requests fail, no new pass starts, and this returns once the
+   * pass in flight (if any) finished, so the name can be registered again safely.
+   */
   public void unregister(String name) {
     AppRuntime rt;
     synchronized (this) {
@@ -119,11 +124,19 @@ public final class Scheduler {
       }
       ready.remove(rt);
     }
+    List<CompletableFuture<PassResult>> dropped;
     synchronized (rt) {
       rt.removed = true;
       cancelTimers(rt);
+      dropped = takeWaiters(rt);
+      if (rt.state == AppRuntime.State.QUEUED) {
+        rt.state = AppRuntime.State.IDLE;
+      }
     }
+    dropped.forEach(
+        w -> w.completeExceptionally(new NoSuchElementException("no application " + name)));
     closeSubscription(rt);
+    awaitIdle(rt, settings.passTimeout().plus(settings.shutdownGrace()));
   }
 
   public synchronized List<String> names() {
@@ -157,8 +170,7 @@ public final class Scheduler {
         .ifPresent(
             events -> {
               try {
-                rt.eventSubscription =
-                    events.subscribe(rt.app.name(), id -> targetChanged(rt.app.name(), id));
+                rt.eventSubscription = events.subscribe(rt.app.name(), id -> targetChanged(rt, id));
               } catch (Exception e) {
                 LOG.warn(
                     "cannot subscribe to target events of {}; relying on the interval",
@@ -175,20 +187,19 @@ public final class Scheduler {
 
   private CompletableFuture<PassResult> request(AppRuntime rt, Trigger trigger) {
     CompletableFuture<PassResult> waiter = new CompletableFuture<>();
-    if (closing) {
-      waiter.completeExceptionally(new IllegalStateException("engine is closed"));
-      return waiter;
-    }
     boolean enqueue;
     synchronized (rt) {
+      // Checked under the runtime's lock, which close() also takes to fail waiters.
+      if (closing) {
+        waiter.completeExceptionally(new IllegalStateException("engine is closed"));
+        return waiter;
+      }
       if (rt.removed) {
         waiter.completeExceptionally(new NoSuchElementException("no application " + rt.app.name()));
         return waiter;
       }
       rt.waiters.add(waiter);
-      if (rt.pendingTrigger == null || trigger != Trigger.INTERVAL) {
-        rt.pendingTrigger = trigger;
-      }
+      rt.pendingTrigger = stronger(rt.pendingTrigger, trigger);
       enqueue = rt.state == AppRuntime.State.IDLE;
       if (enqueue) {
         rt.state = AppRuntime.State.QUEUED;
@@ -203,11 +214,41 @@ public final class Scheduler {
     return waiter;
   }
 
+  /** Coalesced requests keep the strongest reason: explicit requests must not be downgraded. */
+  static Trigger stronger(Trigger current, Trigger incoming) {
+    if (current == null) {
+      return incoming;
+    }
+    return rank(incoming) > rank(current) ? incoming : current;
+  }
+
+  private static int rank(Trigger trigger) {
+    return switch (trigger) {
+      case INTERVAL -> 0;
+      case RETRY -> 1;
+      case TARGET_EVENT, WEBHOOK -> 2;
+      case MANUAL -> 3;
+      case ROLLBACK -> 4;
+      case APPROVAL -> 5;
+    };
+  }
+
   public void targetChanged(String name, ResourceId resource) {
-    AppRuntime rt = runtime(name);
-    LOG.debug("target event for {}: {}", name, resource);
+    AppRuntime rt;
+    synchronized (this) {
+      rt = runtimes.get(name);
+    }
+    if (rt == null) {
+      LOG.debug("target event for unknown application {}: {}", name, resource);
+      return;
+    }
+    targetChanged(rt, resource);
+  }
+
+  private void targetChanged(AppRuntime rt, ResourceId resource) {
+    LOG.debug("target event for {}: {}", rt.app.name(), resource);
     synchronized (rt) {
-      if (rt.debounce != null && !rt.debounce.isDone()) {
+      if (rt.removed || closing || (rt.debounce != null && !rt.debounce.isDone())) {
         return;
       }
       rt.debounce =
@@ -219,16 +260,17 @@ public final class Scheduler {
   }
 
   public List<String> pushed(PushEvent push) {
-    List<AppRuntime> matching;
+    List<AppRuntime> all;
     synchronized (this) {
-      matching =
-          runtimes.values().stream()
-              .filter(
-                  rt ->
-                      push.repositoryUrls().stream()
-                          .anyMatch(url -> rt.app.source().follows(url, push.ref())))
-              .toList();
+      all = List.copyOf(runtimes.values());
     }
+    List<AppRuntime> matching =
+        all.stream()
+            .filter(
+                rt ->
+                    push.repositoryUrls().stream()
+                        .anyMatch(url -> rt.app.source().follows(url, push.ref())))
+            .toList();
     matching.forEach(rt -> request(rt, Trigger.WEBHOOK));
     return matching.stream().map(rt -> rt.app.name()).toList();
   }
@@ -246,90 +288,150 @@ public final class Scheduler {
       try {
         passes.execute(() -> runPass(next));
       } catch (RejectedExecutionException e) {
-        synchronized (this) {
-          running--;
-        }
-        failWaiters(next, e);
-        return;
+        rejected(next, e);
       }
     }
+  }
+
+  /** The pass executor refused a pass: report it, keep the schedule alive, go on draining. */
+  private void rejected(AppRuntime rt, RejectedExecutionException error) {
+    LOG.warn("pass executor rejected a pass of {}", rt.app.name(), error);
+    List<CompletableFuture<PassResult>> waiters;
+    synchronized (rt) {
+      waiters = takeWaiters(rt);
+      rt.pendingTrigger = null;
+      rt.state = AppRuntime.State.IDLE;
+      rt.notifyAll();
+      if (!rt.removed && !closing) {
+        schedule(rt, nextBackoff(rt), Trigger.RETRY);
+      }
+    }
+    synchronized (this) {
+      running--;
+      notifyAll();
+    }
+    waiters.forEach(w -> w.completeExceptionally(error));
   }
 
   private void runPass(AppRuntime rt) {
     Trigger trigger;
     List<CompletableFuture<PassResult>> waiters;
+    boolean skip;
     synchronized (rt) {
+      skip = rt.removed || closing;
       trigger = rt.pendingTrigger == null ? Trigger.INTERVAL : rt.pendingTrigger;
       rt.pendingTrigger = null;
-      waiters = new ArrayList<>(rt.waiters);
-      rt.waiters.clear();
-      rt.state = AppRuntime.State.RUNNING;
+      waiters = takeWaiters(rt);
+      rt.state = skip ? AppRuntime.State.IDLE : AppRuntime.State.RUNNING;
     }
-    Thread worker = Thread.currentThread();
-    ScheduledFuture<?> watchdog =
-        timers.schedule(
-            () -> {
-              LOG.warn(
-                  "pass of {} exceeded {}; interrupting", rt.app.name(), settings.passTimeout());
-              worker.interrupt();
-            },
-            settings.passTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
-    PassResult result;
+    PassResult result = null;
+    Throwable failure = null;
     try {
-      result =
-          reconciler.reconcile(
-              rt, trigger, () -> closing || Thread.currentThread().isInterrupted());
+      if (skip) {
+        failure = new IllegalStateException(closing ? "engine is closed" : "application removed");
+      } else {
+        result = reconcileWithTimeout(rt, trigger);
+      }
+    } catch (Throwable e) {
+      // Whatever user code threw, the bookkeeping below must run or the application stalls.
+      failure = e;
+      LOG.error("pass of {} ended abnormally", rt.app.name(), e);
     } finally {
-      watchdog.cancel(false);
-      Thread.interrupted();
-    }
-    waiters.forEach(w -> w.complete(result));
-    boolean requeue;
-    synchronized (rt) {
-      requeue = rt.pendingTrigger != null && !rt.removed && !closing;
-      rt.state = requeue ? AppRuntime.State.QUEUED : AppRuntime.State.IDLE;
-      if (!rt.removed && !closing) {
-        scheduleNext(rt, result);
+      boolean requeue;
+      synchronized (rt) {
+        requeue = rt.pendingTrigger != null && !rt.removed && !closing;
+        rt.state = requeue ? AppRuntime.State.QUEUED : AppRuntime.State.IDLE;
+        rt.notifyAll();
+        if (!skip && !rt.removed && !closing) {
+          scheduleNext(rt, result);
+        }
+      }
+      synchronized (this) {
+        running--;
+        if (requeue) {
+          ready.add(rt);
+        }
+        notifyAll();
       }
     }
-    synchronized (this) {
-      running--;
-      if (requeue) {
-        ready.add(rt);
+    for (CompletableFuture<PassResult> waiter : waiters) {
+      if (result != null) {
+        waiter.complete(result);
+      } else {
+        waiter.completeExceptionally(failure);
       }
-      notifyAll();
     }
     dispatch();
   }
 
+  /** Runs the pass; a watchdog interrupts it after the pass timeout, and never after it ended. */
+  private PassResult reconcileWithTimeout(AppRuntime rt, Trigger trigger) {
+    Thread worker = Thread.currentThread();
+    Object guard = new Object();
+    boolean[] finished = {false};
+    ScheduledFuture<?> watchdog =
+        timers.schedule(
+            () -> {
+              synchronized (guard) {
+                if (!finished[0]) {
+                  LOG.warn(
+                      "pass of {} exceeded {}; interrupting",
+                      rt.app.name(),
+                      settings.passTimeout());
+                  worker.interrupt();
+                }
+              }
+            },
+            settings.passTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      return reconciler.reconcile(
+          rt, trigger, () -> closing || Thread.currentThread().isInterrupted());
+    } finally {
+      synchronized (guard) {
+        finished[0] = true;
+      }
+      watchdog.cancel(false);
+      Thread.interrupted();
+    }
+  }
+
   /** Guarded by rt: the next interval pass, or a backoff retry after a transient failure. */
   private void scheduleNext(AppRuntime rt, PassResult result) {
-    if (rt.timer != null) {
-      rt.timer.cancel(false);
-    }
-    long delay;
-    Trigger trigger;
-    if (result.status() == PassStatus.FAILED && result.retryable()) {
-      rt.consecutiveFailures++;
-      delay = Math.min(backoff.apply(rt.consecutiveFailures), settings.maxBackoff().toMillis());
-      trigger = Trigger.RETRY;
+    boolean transientFailure = result == null || (result.failed() && result.retryable());
+    if (transientFailure) {
+      schedule(rt, nextBackoff(rt), Trigger.RETRY);
     } else {
       rt.consecutiveFailures = 0;
       long interval = rt.app.interval().toMillis();
       double jitter = settings.intervalJitter() * (2 * settings.random().nextDouble() - 1);
-      delay = Math.max(1, Math.round(interval * (1 + jitter)));
-      trigger = Trigger.INTERVAL;
+      schedule(rt, Math.max(1, Math.round(interval * (1 + jitter))), Trigger.INTERVAL);
     }
-    rt.timer = timers.schedule(() -> request(rt, trigger), delay, TimeUnit.MILLISECONDS);
   }
 
-  /** The delay before the next scheduled pass of an application, for tests and status pages. */
-  public synchronized int consecutiveFailures(String name) {
-    AppRuntime rt = runtime(name);
-    synchronized (rt) {
-      return rt.consecutiveFailures;
+  /** Exponential backoff (x2 from the initial delay) with +-50 % jitter, capped. */
+  private long nextBackoff(AppRuntime rt) {
+    rt.consecutiveFailures++;
+    long base = backoff.apply(rt.consecutiveFailures);
+    double jitter = 0.5 * (2 * settings.random().nextDouble() - 1);
+    return Math.min(Math.max(1, Math.round(base * (1 + jitter))), settings.maxBackoff().toMillis());
+  }
+
+  private void schedule(AppRuntime rt, long delayMillis, Trigger trigger) {
+    if (rt.timer != null) {
+      rt.timer.cancel(false);
     }
+    try {
+      rt.timer = timers.schedule(() -> request(rt, trigger), delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.warn("cannot schedule the next pass of {}: timer service refused", rt.app.name(), e);
+    }
+  }
+
+  private static List<CompletableFuture<PassResult>> takeWaiters(AppRuntime rt) {
+    List<CompletableFuture<PassResult>> taken = new ArrayList<>(rt.waiters);
+    rt.waiters.clear();
+    return taken;
   }
 
   private static void cancelTimers(AppRuntime rt) {
@@ -351,15 +453,24 @@ public final class Scheduler {
     }
   }
 
-  private static void failWaiters(AppRuntime rt, Exception error) {
-    List<CompletableFuture<PassResult>> waiters;
+  /** Waits until the runtime has no pass in flight, at most {@code timeout}. */
+  private static void awaitIdle(AppRuntime rt, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (rt) {
-      waiters = new ArrayList<>(rt.waiters);
-      rt.waiters.clear();
-      rt.pendingTrigger = null;
-      rt.state = AppRuntime.State.IDLE;
+      while (rt.state == AppRuntime.State.RUNNING) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("pass of {} still running after {}", rt.app.name(), timeout);
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(rt, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
-    waiters.forEach(w -> w.completeExceptionally(error));
   }
 
   /**
@@ -376,11 +487,17 @@ public final class Scheduler {
       ready.clear();
     }
     for (AppRuntime rt : all) {
+      List<CompletableFuture<PassResult>> dropped;
       synchronized (rt) {
         cancelTimers(rt);
+        dropped = takeWaiters(rt);
+        rt.pendingTrigger = null;
+        if (rt.state == AppRuntime.State.QUEUED) {
+          rt.state = AppRuntime.State.IDLE;
+        }
       }
+      dropped.forEach(w -> w.completeExceptionally(new IllegalStateException("engine is closed")));
       closeSubscription(rt);
-      failWaiters(rt, new IllegalStateException("engine is closed"));
     }
     long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
     synchronized (this) {

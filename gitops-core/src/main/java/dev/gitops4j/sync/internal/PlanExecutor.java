@@ -15,10 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -28,6 +32,9 @@ import java.util.function.Consumer;
  * failed step stops the plan after its wave; later steps are skipped.
  */
 public final class PlanExecutor {
+
+  /** How long steps may keep running after the pass was interrupted before they are abandoned. */
+  private static final Duration ABANDON_GRACE = Duration.ofSeconds(10);
 
   /** Performs one step, e.g. through a circuit breaker. */
   @FunctionalInterface
@@ -39,12 +46,14 @@ public final class PlanExecutor {
    * Result of running a plan.
    *
    * @param results one per step, in plan order
-   * @param inventory the inventory as stored after the run
+   * @param inventory the inventory as last stored
    * @param retryable false when some step failed for a reason a retry cannot fix
+   * @param error why the run stopped early other than a failed step, or empty
    */
-  public record Outcome(List<StepResult> results, Inventory inventory, boolean retryable) {
+  public record Outcome(
+      List<StepResult> results, Inventory inventory, boolean retryable, String error) {
     public boolean failed() {
-      return results.stream().anyMatch(StepResult::failed);
+      return !error.isEmpty() || results.stream().anyMatch(StepResult::failed);
     }
   }
 
@@ -62,11 +71,11 @@ public final class PlanExecutor {
   }
 
   /**
-   * Runs {@code plan}.
+   * Runs {@code plan}. Never throws: a failure to store the inventory stops the run before the next
+   * wave and is reported in {@link Outcome#error()}, with the results so far.
    *
    * @param cancelled checked between steps; when true the remaining steps are skipped
    * @param onResult called for every step result as it happens
-   * @throws IOException when the inventory cannot be stored; no step of that wave ran
    */
   public Outcome run(
       String application,
@@ -76,12 +85,12 @@ public final class PlanExecutor {
       StepRunner runner,
       ApplyOptions options,
       BooleanSupplier cancelled,
-      Consumer<StepResult> onResult)
-      throws IOException {
+      Consumer<StepResult> onResult) {
     List<StepResult> results = new ArrayList<>();
     Run run = new Run(runner, options.dryRun(), cancelled, onResult);
-    boolean stop = false;
+    String error = "";
     for (Wave wave : plan.waves()) {
+      boolean stop = !error.isEmpty() || results.stream().anyMatch(StepResult::failed);
       if (stop || cancelled.getAsBoolean()) {
         wave.steps().forEach(step -> results.add(skipped(step, onResult)));
         continue;
@@ -95,8 +104,18 @@ public final class PlanExecutor {
                 .filter(id -> !before.contains(id))
                 .toList();
         if (!adding.isEmpty()) {
-          inventory = inventory.plus(adding);
-          store.save(application, inventory);
+          try {
+            store.save(application, before.plus(adding));
+            inventory = before.plus(adding);
+          } catch (IOException | RuntimeException e) {
+            error =
+                "cannot store the inventory before "
+                    + adding.size()
+                    + " creates: "
+                    + e.getMessage();
+            wave.steps().forEach(step -> results.add(skipped(step, onResult)));
+            continue;
+          }
         }
       }
       List<StepResult> waveResults = runWave(wave, run);
@@ -109,13 +128,21 @@ public final class PlanExecutor {
                 .map(r -> r.step().id())
                 .toList();
         if (!deleted.isEmpty()) {
-          inventory = inventory.minus(deleted);
-          store.save(application, inventory);
+          try {
+            store.save(application, inventory.minus(deleted));
+            inventory = inventory.minus(deleted);
+          } catch (IOException | RuntimeException e) {
+            // The deleted resources stay listed; a later pass sees them gone and trims them.
+            error =
+                "cannot store the inventory after "
+                    + deleted.size()
+                    + " deletes: "
+                    + e.getMessage();
+          }
         }
       }
-      stop = waveResults.stream().anyMatch(StepResult::failed);
     }
-    return new Outcome(results, inventory, !run.permanentFailure);
+    return new Outcome(results, inventory, !run.permanentFailure, error);
   }
 
   /** State of one plan run shared by its steps. */
@@ -139,65 +166,91 @@ public final class PlanExecutor {
   }
 
   private List<StepResult> runWave(Wave wave, Run run) {
-    BooleanSupplier cancelled = run.cancelled;
-    Consumer<StepResult> onResult = run.onResult;
     if (parallelism == 1 || wave.steps().size() == 1) {
       List<StepResult> results = new ArrayList<>();
       for (Step step : wave.steps()) {
-        results.add(cancelled.getAsBoolean() ? skipped(step, onResult) : runStep(step, run));
+        results.add(
+            run.cancelled.getAsBoolean() ? skipped(step, run.onResult) : runStep(step, run));
       }
       return results;
     }
     Semaphore permits = new Semaphore(parallelism);
+    Set<Thread> working = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<StepResult>> futures = new ArrayList<>();
     for (Step step : wave.steps()) {
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        futures.add(CompletableFuture.completedFuture(skipped(step, onResult)));
-        continue;
+      boolean acquired = false;
+      if (!run.cancelled.getAsBoolean()) {
+        try {
+          permits.acquire();
+          acquired = true;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
-      if (cancelled.getAsBoolean()) {
-        permits.release();
-        futures.add(CompletableFuture.completedFuture(skipped(step, onResult)));
+      if (!acquired || run.cancelled.getAsBoolean()) {
+        if (acquired) {
+          permits.release();
+        }
+        futures.add(CompletableFuture.completedFuture(skipped(step, run.onResult)));
         continue;
       }
       futures.add(
           CompletableFuture.supplyAsync(
               () -> {
+                working.add(Thread.currentThread());
                 try {
                   return runStep(step, run);
                 } finally {
+                  working.remove(Thread.currentThread());
                   permits.release();
                 }
               },
               stepExecutor));
     }
     List<StepResult> results = new ArrayList<>();
+    Deadline deadline = new Deadline();
     for (int i = 0; i < futures.size(); i++) {
-      results.add(await(futures.get(i), wave.steps().get(i)));
+      results.add(await(futures.get(i), wave.steps().get(i), working, deadline));
+    }
+    if (deadline.interrupted) {
+      Thread.currentThread().interrupt();
     }
     return results;
   }
 
-  private StepResult await(CompletableFuture<StepResult> future, Step step) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
+  /** Set once the pass thread is interrupted: from then on steps get a bounded grace. */
+  private static final class Deadline {
+    boolean interrupted;
+    long abandonAt;
+  }
+
+  private StepResult await(
+      CompletableFuture<StepResult> future, Step step, Set<Thread> working, Deadline deadline) {
+    while (true) {
+      try {
+        if (!deadline.interrupted) {
           return future.get();
-        } catch (InterruptedException e) {
-          // The step is already running; wait for it so the inventory stays truthful.
-          interrupted = true;
-        } catch (ExecutionException e) {
-          return new StepResult(
-              step, StepResult.Outcome.FAILED, String.valueOf(e.getCause()), Duration.ZERO);
         }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+        long left = deadline.abandonAt - System.nanoTime();
+        return future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        // The pass was interrupted (timeout or shutdown): pass it on to the running steps, then
+        // give them a bounded grace so the results stay truthful.
+        deadline.interrupted = true;
+        deadline.abandonAt = System.nanoTime() + ABANDON_GRACE.toNanos();
+        working.forEach(Thread::interrupt);
+      } catch (TimeoutException e) {
+        future.cancel(false);
+        return new StepResult(
+            step,
+            StepResult.Outcome.FAILED,
+            "abandoned: still running "
+                + ABANDON_GRACE.toSeconds()
+                + " s after the pass was interrupted",
+            Duration.ZERO);
+      } catch (ExecutionException e) {
+        return new StepResult(
+            step, StepResult.Outcome.FAILED, String.valueOf(e.getCause()), Duration.ZERO);
       }
     }
   }

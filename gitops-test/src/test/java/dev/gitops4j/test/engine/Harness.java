@@ -31,6 +31,20 @@ final class Harness implements AutoCloseable {
   static final String APP = "shop";
   static final Duration INTERVAL = Duration.ofMinutes(3);
 
+  /** Always draws 0.75, so backoff jitter is a fixed +25 % and delays are exact. */
+  static final java.util.random.RandomGenerator FIXED_RANDOM =
+      new java.util.random.RandomGenerator() {
+        @Override
+        public long nextLong() {
+          return 0;
+        }
+
+        @Override
+        public double nextDouble() {
+          return 0.75;
+        }
+      };
+
   final ManualClock clock = ManualClock.create();
   final ManualScheduler timers = new ManualScheduler(clock);
   final InMemoryTarget target = InMemoryTarget.create();
@@ -55,6 +69,7 @@ final class Harness implements AutoCloseable {
         .history(history)
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
         .intervalJitter(0)
+        .random(FIXED_RANDOM)
         .listener(
             new ReconcileListener() {
               @Override

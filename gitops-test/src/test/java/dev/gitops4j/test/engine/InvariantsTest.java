@@ -215,6 +215,35 @@ class InvariantsTest {
     }
   }
 
+  @Test
+  void invariant7_passTimeoutAlsoBoundsParallelSteps() throws Exception {
+    ManualScheduledHarness timed = new ManualScheduledHarness();
+    try (timed) {
+      CountDownLatch bothInside = new CountDownLatch(2);
+      CountDownLatch never = new CountDownLatch(1);
+      timed.target.duringApply(
+          () -> {
+            bothInside.countDown();
+            try {
+              never.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("step interrupted by the pass timeout");
+            }
+          });
+      timed.repo.commit(files("a", "1", "b", "2"));
+      Future<PassResult> pass = timed.engine.trigger(Harness.APP);
+      assertThat(bothInside.await(30, TimeUnit.SECONDS)).isTrue();
+      timed.timers.advance(Duration.ofMinutes(1));
+
+      PassResult result = pass.get(30, TimeUnit.SECONDS);
+      assertThat(result.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(result.results()).hasSize(2).allMatch(r -> r.failed());
+      assertThat(result.error()).contains("step interrupted by the pass timeout");
+      assertThat(timed.inventory().resources()).containsExactlyInAnyOrder(cm("a"), cm("b"));
+    }
+  }
+
   /** An engine with a real pass thread and manual timers, for the pass timeout. */
   private static final class ManualScheduledHarness implements AutoCloseable {
     final dev.gitops4j.test.ManualClock clock = dev.gitops4j.test.ManualClock.create();
@@ -222,12 +251,18 @@ class InvariantsTest {
     final InMemoryTarget target = InMemoryTarget.create();
     final dev.gitops4j.source.InMemorySource repo = dev.gitops4j.source.InMemorySource.create();
     final ExecutorService passes = Executors.newSingleThreadExecutor();
+
+    Inventory inventory() throws java.io.IOException {
+      return target.inventoryStore().load(Harness.APP);
+    }
+
     final Engine engine =
         Engine.builder()
             .clock(clock)
             .scheduler(timers)
             .passExecutor(passes)
             .passTimeout(Duration.ofSeconds(30))
+            .stepParallelism(2)
             .shutdownGrace(Duration.ofSeconds(5))
             .application(
                 Application.builder(Harness.APP).source(repo).target(target.target()).build())
