@@ -126,11 +126,13 @@ class WebhookTest {
       release.countDown();
       assertThat(twoMainPasses.await(60, TimeUnit.SECONDS)).isTrue();
 
+      // A manual pass afterwards shows no further webhook pass ran in between.
+      engine.trigger("main-app").get(60, TimeUnit.SECONDS);
       List<PassResult> mainPasses =
           results.stream().filter(r -> r.application().equals("main-app")).toList();
       assertThat(mainPasses)
           .extracting(PassResult::trigger)
-          .containsExactly(Trigger.WEBHOOK, Trigger.WEBHOOK);
+          .containsExactly(Trigger.WEBHOOK, Trigger.WEBHOOK, Trigger.MANUAL);
       assertThat(target.get(Harness.cm("a")).orElseThrow().at("/data/value").asText())
           .isEqualTo("2");
       assertThat(otherTarget.ids()).isEmpty();
