@@ -1,0 +1,2 @@
+/** gitops4j k8s target. */
+package dev.gitops4j.k8s;

@@ -1,0 +1,2 @@
+/** gitops4j terraform target. */
+package dev.gitops4j.terraform;

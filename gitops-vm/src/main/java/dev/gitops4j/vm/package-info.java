@@ -1,0 +1,2 @@
+/** gitops4j vm target. */
+package dev.gitops4j.vm;
