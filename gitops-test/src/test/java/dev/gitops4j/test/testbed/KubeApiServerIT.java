@@ -39,6 +39,7 @@ class KubeApiServerIT {
                 .withTestDir(testbed.kubeApiTestDirectory().toString())
                 .withApiServerVersion(testbed.kubernetesVersion())
                 .withUpdateKubeConfig(false)
+                .withApiServerFlag("--bind-address", "127.0.0.1")
                 .build());
     server.start();
     client =
