@@ -94,7 +94,7 @@ public final class Adapter implements Renderer, LiveStateProvider, Differ, Appli
       }
       outcome = workspace.apply(plan);
     }
-    String error = outcome.errored().get(address);
+    String error = address == null ? null : outcome.errored().get(address);
     if (error != null) {
       throw new TargetException(error, outcome.retryable());
     }
