@@ -61,6 +61,7 @@ class TerraformTargetIT {
     final List<PassResult> results = new CopyOnWriteArrayList<>();
     final List<ApprovalRequest> approvals = new CopyOnWriteArrayList<>();
     final List<TerraformEvent> events = new CopyOnWriteArrayList<>();
+    final List<String> passwords = new ArrayList<>();
     Engine engine;
 
     Fixture(String name, Consumer<TerraformTarget.Builder> customize) throws IOException {
@@ -187,7 +188,7 @@ class TerraformTargetIT {
   /** Random passwords of the fixture's state, read from the state file itself. */
   private static List<String> passwords(Fixture fixture) throws IOException {
     Path state = fixture.target.workingDirectory().resolve("terraform.tfstate");
-    List<String> found = new ArrayList<>();
+    List<String> found = new ArrayList<>(fixture.passwords);
     if (!Files.exists(state)) {
       return found;
     }
@@ -487,6 +488,29 @@ class TerraformTargetIT {
         .extracting(r -> r.step().id())
         .containsExactly(ResourceId.of("local_file", "blocked"));
     assertThat(Files.readString(f.file("blocker/c.txt"))).isEqualTo("c");
+  }
+
+  @Test
+  void destroyIsAnExplicitOptInPlannedLikeAnyOtherChange() throws Exception {
+    Fixture f = new Fixture("destroy", b -> b.varFile("env.tfvars"));
+    f.repo.commit(config("bye", true));
+    f.start(SyncPolicy.automatic());
+    assertThat(f.pass().status()).isEqualTo(PassStatus.SYNCED);
+    f.passwords.addAll(passwords(f));
+
+    f.target.planMode(PlanMode.DESTROY);
+    PassResult refused = f.pass();
+    assertThat(refused.status()).isEqualTo(PassStatus.FAILED);
+    assertThat(refused.error()).contains("refusing to prune everything");
+    assertThat(f.file("a.txt")).exists();
+
+    f.start(SyncPolicy.custom().allowEmptyPrune(true).build());
+    PassResult destroyed = f.pass();
+    assertThat(destroyed.status()).as(destroyed.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(destroyed.results()).allMatch(r -> r.step().action() == Step.Action.DELETE);
+    assertThat(f.file("a.txt")).doesNotExist();
+    assertThat(f.file("token.txt")).doesNotExist();
+    assertThat(f.target.target().inventoryStore().load(APP).isEmpty()).isTrue();
   }
 
   @Test
