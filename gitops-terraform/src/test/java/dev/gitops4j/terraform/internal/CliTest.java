@@ -1,0 +1,73 @@
+package dev.gitops4j.terraform.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gitops4j.model.TargetException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Process control of the CLI runner, with plain system commands standing in for long runs. */
+class CliTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aCommandOverItsTimeoutIsInterruptedAndReportedAsRetryable() throws Exception {
+    Cli cli =
+        new Cli(Paths.get("/bin/sh"), Map.of(), Duration.ofMillis(300), Duration.ofSeconds(5));
+    Path pidFile = dir.resolve("pid");
+    assertThatThrownBy(
+            () -> cli.run(dir, List.of("-c", "echo $$ > " + pidFile + "; exec sleep 60")))
+        .isInstanceOfSatisfying(
+            TargetException.class,
+            e -> {
+              assertThat(e.isRetryable()).isTrue();
+              assertThat(e.getMessage()).contains("did not finish within");
+            });
+    long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("stopped by the interrupt")
+        .isFalse();
+  }
+
+  @Test
+  void cancellingTheCallingThreadStopsTheCommand() throws Exception {
+    Cli cli =
+        new Cli(Paths.get("/bin/sleep"), Map.of(), Duration.ofMinutes(5), Duration.ofSeconds(5));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                cli.run(dir, List.of("60"));
+              } catch (TargetException e) {
+                failure.set(e);
+              }
+            });
+    runner.start();
+    runner.interrupt();
+    runner.join(30_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(failure.get()).isInstanceOf(TargetException.class).hasMessageContaining("cancelled");
+  }
+
+  @Test
+  void theEnvironmentIsSetForAutomationAndOutputIsKept() throws Exception {
+    Cli cli =
+        new Cli(
+            Paths.get("/usr/bin/env"),
+            Map.of("TF_VAR_x", "1"),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5));
+    Cli.Result result = cli.run(dir, List.of("-u", "UNSET_ME"));
+    assertThat(result.exit()).isZero();
+    assertThat(result.stdout()).contains("TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_VAR_x=1");
+  }
+}
