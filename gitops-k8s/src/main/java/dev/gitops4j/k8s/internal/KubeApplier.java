@@ -163,7 +163,7 @@ public final class KubeApplier implements Applier {
       throws TargetException {
     LOG.info("{}: deleting to re-create it (immutable field changed)", id);
     try {
-      cluster.resource(kind, id).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+      cluster.resource(kind, id).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       cluster
           .resource(kind, id)
           .waitUntilCondition(
