@@ -261,7 +261,6 @@ public final class KubernetesTarget {
               allowedNamespaces,
               allowedKinds,
               establishTimeout,
-              Duration.ofSeconds(30),
               listThreshold);
       return new KubernetesTarget(effective, settings);
     }

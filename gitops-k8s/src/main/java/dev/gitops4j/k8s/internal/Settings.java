@@ -20,7 +20,6 @@ public record Settings(
     List<String> allowedNamespaces,
     List<String> allowedKinds,
     Duration establishTimeout,
-    Duration requestTimeout,
     int listThreshold) {
 
   public Settings {
