@@ -1,0 +1,272 @@
+package dev.gitops4j.k8s.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.LiveResource;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.Step;
+import dev.gitops4j.model.TargetException;
+import dev.gitops4j.sync.Applier;
+import dev.gitops4j.sync.ApplyOptions;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-side apply with the target's field manager; deletes with the configured propagation.
+ * Conflicts with other field managers and immutable fields are resolved only when forced.
+ */
+public final class KubeApplier implements Applier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubeApplier.class);
+  private static final String CRD = "apiextensions.k8s.io/CustomResourceDefinition";
+
+  private final AppContext app;
+  private final Cluster cluster;
+
+  public KubeApplier(AppContext app) {
+    this.app = app;
+    this.cluster = app.cluster;
+  }
+
+  @Override
+  public String apply(Step step, ApplyOptions options) throws TargetException {
+    boolean force = options.force() || cluster.settings.force();
+    if (step.action() == Step.Action.DELETE) {
+      return delete(step.live(), options.dryRun());
+    }
+    return applyObject(step.desired(), step.live(), options.dryRun(), force);
+  }
+
+  private String applyObject(
+      DesiredResource desired, LiveResource live, boolean dryRun, boolean force)
+      throws TargetException {
+    ResourceId id = desired.id();
+    KindInfo kind = resolve(id, desired.body().path("apiVersion").asText(null));
+    String hash = Marks.hash(desired.body());
+    ObjectNode body = Marks.marked(desired.body(), app.application, hash);
+    if (live != null) {
+      leaveForeignFields(body, live.body());
+    }
+    JsonNode result;
+    String remark = "";
+    try {
+      result = applyCreatingNamespace(kind, id, body, dryRun, force);
+    } catch (KubernetesClientException e) {
+      List<String> managers = Errors.conflictingManagers(e);
+      if (!managers.isEmpty()) {
+        throw new TargetException(
+            id
+                + ": fields "
+                + Errors.fields(e)
+                + " are managed by "
+                + String.join(", ", managers)
+                + "; not applied (force resolves conflicts in favour of Git)",
+            false,
+            cause(id, e));
+      }
+      if (Errors.isImmutable(e)) {
+        if (!force) {
+          throw new TargetException(
+              id
+                  + ": immutable field(s) "
+                  + Errors.fields(e)
+                  + " differ; not applied (force deletes and re-creates the object)",
+              false,
+              cause(id, e));
+        }
+        if (dryRun) {
+          return "would delete and re-create (immutable field)";
+        }
+        result = recreate(kind, id, body, force);
+        remark = "deleted and re-created (immutable field)";
+      } else {
+        throw failure(id, "apply", e);
+      }
+    }
+    if (!dryRun) {
+      cluster.versions.put(id, Marks.resourceVersion(result), hash);
+      app.events.watch(java.util.Set.of(kind));
+      if (kind.group().equals("apiextensions.k8s.io")
+          && kind.kind().equals("CustomResourceDefinition")) {
+        awaitEstablished(id);
+      }
+    }
+    return remark;
+  }
+
+  private JsonNode applyCreatingNamespace(
+      KindInfo kind, ResourceId id, JsonNode body, boolean dryRun, boolean force) {
+    try {
+      return cluster.apply(kind, id, body, dryRun, force);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404 || !kind.namespaced() || !cluster.settings.createNamespaces()) {
+        throw e;
+      }
+      if (cluster.client.namespaces().withName(id.scope()).get() != null) {
+        throw e;
+      }
+      ObjectNode namespace = Cluster.JSON.createObjectNode();
+      namespace.put("apiVersion", "v1").put("kind", "Namespace");
+      namespace
+          .with("metadata")
+          .put("name", id.scope())
+          .with("labels")
+          .put(Marks.MANAGED_BY_LABEL, Marks.MANAGED_BY_VALUE);
+      cluster.apply(
+          new KindInfo("", "v1", "Namespace", "namespaces", false),
+          ResourceId.of("Namespace", id.scope()),
+          namespace,
+          dryRun,
+          false);
+      if (dryRun) {
+        return body; // the namespace is not really there, so the object cannot be dry-run yet
+      }
+      return cluster.apply(kind, id, body, false, force);
+    }
+  }
+
+  /**
+   * Fields owned by ignored managers (an autoscaler's replicas) are left out of updates, so Git
+   * does not fight them. Only plain object paths are left out; list elements stay declared.
+   */
+  private void leaveForeignFields(ObjectNode body, JsonNode live) {
+    if (cluster.settings.ignoredManagers().isEmpty()) {
+      return;
+    }
+    for (String pointer :
+        ManagedFields.ownedBy(live, m -> Globs.anyMatches(cluster.settings.ignoredManagers(), m))) {
+      String[] segments = pointer.substring(1).split("/");
+      JsonNode parent = body;
+      for (int i = 0; i < segments.length - 1 && parent != null; i++) {
+        parent = parent.get(unescape(segments[i]));
+      }
+      if (parent instanceof ObjectNode object) {
+        object.remove(unescape(segments[segments.length - 1]));
+      }
+    }
+  }
+
+  private static String unescape(String segment) {
+    return segment.replace("~1", "/").replace("~0", "~");
+  }
+
+  private JsonNode recreate(KindInfo kind, ResourceId id, JsonNode body, boolean force)
+      throws TargetException {
+    LOG.info("{}: deleting to re-create it (immutable field changed)", id);
+    try {
+      cluster.resource(kind, id).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+      cluster
+          .resource(kind, id)
+          .waitUntilCondition(
+              Objects::isNull,
+              cluster.settings.establishTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+      return cluster.apply(kind, id, body, false, force);
+    } catch (KubernetesClientException e) {
+      throw failure(id, "re-create", e);
+    }
+  }
+
+  private void awaitEstablished(ResourceId id) throws TargetException {
+    try {
+      cluster
+          .client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(id.name())
+          .waitUntilCondition(
+              KubeApplier::established,
+              cluster.settings.establishTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (KubernetesClientException | IllegalStateException e) {
+      throw new TargetException(
+          id + ": not Established within " + cluster.settings.establishTimeout(), true, e);
+    } finally {
+      cluster.discovery.invalidate();
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private String delete(LiveResource live, boolean dryRun) throws TargetException {
+    ResourceId id = live.id();
+    Optional<KindInfo> kind =
+        cluster.discovery.find(id.kind(), live.body().path("apiVersion").asText(null));
+    if (kind.isEmpty()) {
+      cluster.versions.remove(id);
+      return "already gone (kind no longer served)";
+    }
+    if (dryRun) {
+      return "";
+    }
+    try {
+      GenericKubernetesResource current = cluster.resource(kind.get(), id).get();
+      if (current == null) {
+        cluster.versions.remove(id);
+        return "already gone";
+      }
+      if (!Marks.ownedBy(Cluster.toJson(current), app.application)) {
+        throw new TargetException(
+            id + ": no longer carries the ownership label of " + app.application + "; not deleted",
+            false);
+      }
+      cluster.resource(kind.get(), id).withPropagationPolicy(propagation()).delete();
+      cluster.versions.remove(id);
+      return "";
+    } catch (KubernetesClientException e) {
+      throw failure(id, "delete", e);
+    }
+  }
+
+  private DeletionPropagation propagation() {
+    return switch (cluster.settings.deletePropagation()) {
+      case BACKGROUND -> DeletionPropagation.BACKGROUND;
+      case FOREGROUND -> DeletionPropagation.FOREGROUND;
+      case ORPHAN -> DeletionPropagation.ORPHAN;
+    };
+  }
+
+  private KindInfo resolve(ResourceId id, String apiVersion) throws TargetException {
+    return cluster
+        .discovery
+        .find(id.kind(), apiVersion)
+        .orElseThrow(
+            () ->
+                new TargetException(
+                    id
+                        + ": the API server does not serve "
+                        + apiVersion
+                        + " "
+                        + id.kind()
+                        + " (is its CustomResourceDefinition installed?)",
+                    true));
+  }
+
+  private static TargetException failure(ResourceId id, String what, KubernetesClientException e) {
+    return new TargetException(
+        id + ": " + what + " failed: " + Errors.describe(e, Cluster.isSecret(id)),
+        Errors.isTransient(e),
+        cause(id, e));
+  }
+
+  /** The client's exception may quote server messages; for Secrets it is left out. */
+  private static Throwable cause(ResourceId id, KubernetesClientException e) {
+    return Cluster.isSecret(id) ? null : e;
+  }
+}

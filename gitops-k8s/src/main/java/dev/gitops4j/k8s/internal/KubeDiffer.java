@@ -1,0 +1,61 @@
+package dev.gitops4j.k8s.internal;
+
+import dev.gitops4j.diff.Differ;
+import dev.gitops4j.model.Change;
+import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.model.Drift;
+import dev.gitops4j.model.DriftReport;
+import dev.gitops4j.model.LiveResource;
+import dev.gitops4j.model.LiveState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reports drift from the verdicts the live-state provider reached for the same observation (fast
+ * path or dry-run prediction); without one, compares the declared fields with the live object.
+ */
+public final class KubeDiffer implements Differ {
+
+  private final AppContext app;
+
+  public KubeDiffer(AppContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public DriftReport diff(DesiredState desired, LiveState live) {
+    List<Drift> drifts = new ArrayList<>(desired.size() + 4);
+    for (DesiredResource resource : desired.resources().values()) {
+      LiveResource observed = live.resources().get(resource.id());
+      if (observed == null) {
+        drifts.add(Drift.missing(resource));
+        continue;
+      }
+      AppContext.Verdict verdict = app.verdict(resource.id());
+      List<Change> changes;
+      if (verdict != null
+          && verdict.desired() == resource
+          && Objects.equals(verdict.liveVersion(), observed.version())) {
+        changes = verdict.changes();
+      } else {
+        changes =
+            app.cluster.comparison.declaredChanges(
+                resource.id(),
+                Marks.marked(resource.body(), app.application, Marks.hash(resource.body())),
+                observed.body());
+      }
+      drifts.add(
+          changes.isEmpty()
+              ? Drift.inSync(resource, observed)
+              : Drift.modified(resource, observed, changes));
+    }
+    live.resources().values().stream()
+        .filter(r -> !desired.resources().containsKey(r.id()))
+        .sorted(Comparator.comparing(LiveResource::id))
+        .forEach(r -> drifts.add(Drift.extraneous(r)));
+    return new DriftReport(desired.revision(), drifts);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.gitops4j.k8s.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gitops4j.live.LiveStateProvider;
+import dev.gitops4j.model.Change;
+import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.model.Inventory;
+import dev.gitops4j.model.LiveResource;
+import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.TargetException;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Observes exactly the objects an application declares or owns, then decides for each declared
+ * object whether it is in sync.
+ *
+ * <p>Reads: one GET per object, or one paged LIST per kind and namespace once at least {@code
+ * listThreshold} objects of that kind live in that namespace (a LIST of 500 costs about what a few
+ * GETs cost, and avoids N round trips for large applications).
+ *
+ * <p>Comparison: the fast path needs no request at all: when the live object still has the
+ * resourceVersion gitops4j saw right after its last apply (or last verification) and carries the
+ * hash of the current declared body, it is in sync. Otherwise a server-side dry-run apply of the
+ * declared body predicts what an apply would produce (defaults, webhooks, merges), and that
+ * prediction is compared with the live object after normalization. An object that compares in sync
+ * has its resourceVersion remembered, so the next pass takes the fast path again.
+ */
+public final class KubeLiveState implements LiveStateProvider {
+
+  private static final long PAGE = 500;
+
+  private final AppContext app;
+  private final Cluster cluster;
+
+  public KubeLiveState(AppContext app) {
+    this.app = app;
+    this.cluster = app.cluster;
+  }
+
+  @Override
+  public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
+    Map<ResourceId, String> apiVersions = new LinkedHashMap<>();
+    desired
+        .resources()
+        .forEach((id, r) -> apiVersions.put(id, r.body().path("apiVersion").asText(null)));
+    for (ResourceId id : inventory.resources()) {
+      apiVersions.putIfAbsent(id, null);
+    }
+    Map<String, List<ResourceId>> byKindAndScope = new LinkedHashMap<>();
+    for (ResourceId id : apiVersions.keySet()) {
+      byKindAndScope.computeIfAbsent(id.kind() + "|" + id.scope(), k -> new ArrayList<>()).add(id);
+    }
+
+    List<LiveResource> found = new ArrayList<>();
+    Set<KindInfo> kinds = new LinkedHashSet<>();
+    for (List<ResourceId> ids : byKindAndScope.values()) {
+      ResourceId first = ids.get(0);
+      Optional<KindInfo> kind = cluster.discovery.find(first.kind(), apiVersions.get(first));
+      if (kind.isEmpty()) {
+        continue; // not served: none of these objects can exist
+      }
+      kinds.add(kind.get());
+      Map<ResourceId, JsonNode> bodies =
+          ids.size() >= cluster.settings.listThreshold() && kind.get().namespaced()
+              ? list(kind.get(), ids)
+              : get(kind.get(), ids);
+      bodies.forEach(
+          (id, body) ->
+              found.add(
+                  new LiveResource(
+                      id,
+                      body,
+                      Marks.resourceVersion(body),
+                      Marks.ownedBy(body, app.application))));
+    }
+    app.events.watch(kinds);
+
+    Map<ResourceId, AppContext.Verdict> verdicts = new HashMap<>();
+    for (LiveResource live : found) {
+      DesiredResource declared = desired.resources().get(live.id());
+      if (declared != null) {
+        verdicts.put(live.id(), compare(declared, live));
+      }
+    }
+    app.replaceVerdicts(verdicts);
+    return LiveState.of(found);
+  }
+
+  private AppContext.Verdict compare(DesiredResource declared, LiveResource live)
+      throws TargetException {
+    String hash = Marks.hash(declared.body());
+    AppliedVersions.Applied applied = cluster.versions.get(live.id());
+    if (applied != null
+        && applied.resourceVersion().equals(live.version())
+        && applied.hash().equals(hash)
+        && hash.equals(Marks.appliedHash(live.body()))) {
+      return new AppContext.Verdict(declared, live.version(), List.of());
+    }
+    List<Change> changes;
+    Optional<JsonNode> predicted = dryRun(declared, hash);
+    if (predicted.isPresent()) {
+      changes = cluster.comparison.predictedChanges(live.id(), predicted.get(), live.body());
+    } else {
+      changes =
+          cluster.comparison.declaredChanges(
+              live.id(), Marks.marked(declared.body(), app.application, hash), live.body());
+    }
+    if (changes.isEmpty()) {
+      cluster.versions.put(live.id(), live.version(), hash);
+    }
+    return new AppContext.Verdict(declared, live.version(), changes);
+  }
+
+  /** What applying {@code declared} would produce, or empty when the server refuses the apply. */
+  private Optional<JsonNode> dryRun(DesiredResource declared, String hash) throws TargetException {
+    ResourceId id = declared.id();
+    Optional<KindInfo> kind =
+        cluster.discovery.find(id.kind(), declared.body().path("apiVersion").asText(null));
+    if (kind.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          cluster.apply(
+              kind.get(), id, Marks.marked(declared.body(), app.application, hash), true, true));
+    } catch (KubernetesClientException e) {
+      if (Errors.isTransient(e)) {
+        throw new TargetException(
+            id + ": dry-run apply failed: " + Errors.describe(e, Cluster.isSecret(id)),
+            true,
+            Cluster.isSecret(id) ? null : e);
+      }
+      // Invalid or immutable changes: compare the declared fields instead; the apply reports why.
+      return Optional.empty();
+    }
+  }
+
+  private Map<ResourceId, JsonNode> get(KindInfo kind, List<ResourceId> ids)
+      throws TargetException {
+    Map<ResourceId, JsonNode> out = new LinkedHashMap<>();
+    for (ResourceId id : ids) {
+      try {
+        JsonNode body = Cluster.toJson(cluster.resource(kind, id).get());
+        if (body != null) {
+          out.put(id, body);
+        }
+      } catch (KubernetesClientException e) {
+        throw Errors.observe("read " + id, e);
+      }
+    }
+    return out;
+  }
+
+  private Map<ResourceId, JsonNode> list(KindInfo kind, List<ResourceId> ids)
+      throws TargetException {
+    String namespace = ids.get(0).scope();
+    Map<String, ResourceId> wanted = new HashMap<>();
+    ids.forEach(id -> wanted.put(id.name(), id));
+    Map<ResourceId, JsonNode> out = new LinkedHashMap<>();
+    String next = null;
+    try {
+      do {
+        GenericKubernetesResourceList page =
+            cluster
+                .kind(kind)
+                .inNamespace(namespace)
+                .list(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
+        for (GenericKubernetesResource item : page.getItems()) {
+          ResourceId id = wanted.get(item.getMetadata().getName());
+          if (id != null) {
+            // Items of a list lack kind and apiVersion; put them back for comparison.
+            item.setApiVersion(kind.apiVersion());
+            item.setKind(kind.kind());
+            out.put(id, Cluster.toJson(item));
+          }
+        }
+        next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+      } while (next != null && !next.isEmpty());
+    } catch (KubernetesClientException e) {
+      throw Errors.observe("list " + kind.plural() + " in " + namespace, e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.gitops4j.k8s.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.model.Problem;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.TargetException;
+import dev.gitops4j.render.InvalidDesiredStateException;
+import dev.gitops4j.render.ManifestRenderer;
+import dev.gitops4j.render.Renderer;
+import dev.gitops4j.source.Snapshot;
+import dev.gitops4j.source.SourceFile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Plain manifests or a kustomization, then Kubernetes checks: each kind's scope is known (built-in
+ * table, a CRD of the same revision, or discovery), namespaced objects without a namespace get the
+ * default one, cluster-scoped objects declare none, and allow-lists of namespaces and kinds hold.
+ * Every problem is reported with its file and line before anything is written.
+ */
+public final class KubeRenderer implements Renderer {
+
+  private final Settings settings;
+  private final Discovery discovery;
+  private final ManifestRenderer manifests = ManifestRenderer.ofDefaults();
+  private final Kustomize kustomize;
+
+  public KubeRenderer(Settings settings, Discovery discovery) {
+    this.settings = settings;
+    this.discovery = discovery;
+    this.kustomize = new Kustomize(settings.kubectl(), Duration.ofMinutes(2));
+  }
+
+  @Override
+  public DesiredState render(Snapshot snapshot) throws InvalidDesiredStateException {
+    Optional<String> kustomization = Kustomize.kustomization(snapshot);
+    Snapshot input = snapshot;
+    if (kustomization.isPresent()) {
+      SourceFile built = kustomize.build(snapshot, kustomization.get());
+      input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
+    }
+    DesiredState plain = manifests.render(input);
+
+    Map<String, Boolean> declaredScopes = declaredCrdScopes(plain);
+    List<Problem> problems = new ArrayList<>();
+    List<DesiredResource> resources = new ArrayList<>();
+    Map<ResourceId, DesiredResource> seen = new HashMap<>();
+    for (DesiredResource resource : plain.resources().values()) {
+      DesiredResource placed = place(resource, declaredScopes, problems);
+      if (placed == null) {
+        continue;
+      }
+      DesiredResource first = seen.putIfAbsent(placed.id(), placed);
+      if (first != null) {
+        problems.add(
+            new Problem(
+                placed.origin(),
+                "duplicate resource "
+                    + placed.id()
+                    + " (first declared at "
+                    + first.origin()
+                    + ")"));
+        continue;
+      }
+      checkAllowed(placed, problems);
+      resources.add(placed);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDesiredStateException(problems);
+    }
+    return DesiredState.of(plain.revision(), resources);
+  }
+
+  /** Sets the default namespace where needed; null (with a problem) when the scope is unknown. */
+  private DesiredResource place(
+      DesiredResource resource, Map<String, Boolean> declaredScopes, List<Problem> problems) {
+    ResourceId id = resource.id();
+    Boolean namespaced =
+        Discovery.builtinNamespaced(id.kind()).orElse(declaredScopes.get(id.kind()));
+    if (namespaced == null) {
+      try {
+        namespaced =
+            discovery
+                .find(id.kind(), resource.body().path("apiVersion").asText(null))
+                .map(KindInfo::namespaced)
+                .orElse(null);
+      } catch (TargetException e) {
+        throw new IllegalStateException(
+            "cannot look up the scope of " + id.kind() + ": " + e.getMessage(), e);
+      }
+    }
+    if (namespaced == null) {
+      problems.add(
+          new Problem(
+              resource.origin(),
+              "unknown kind "
+                  + resource.body().path("apiVersion").asText()
+                  + " "
+                  + resource.body().path("kind").asText()
+                  + ": the API server does not serve it and no CustomResourceDefinition of this"
+                  + " revision declares it"));
+      return null;
+    }
+    if (!namespaced) {
+      if (id.isScoped()) {
+        problems.add(
+            new Problem(
+                resource.origin(),
+                id.kind()
+                    + " "
+                    + id.name()
+                    + " is cluster-scoped and must not set metadata.namespace"));
+        return null;
+      }
+      return resource;
+    }
+    if (id.isScoped()) {
+      return resource;
+    }
+    ObjectNode body = resource.body().deepCopy();
+    body.with("metadata").put("namespace", settings.defaultNamespace());
+    return new DesiredResource(
+        ResourceId.of(id.kind(), settings.defaultNamespace(), id.name()),
+        body,
+        resource.origin(),
+        resource.revision());
+  }
+
+  private void checkAllowed(DesiredResource resource, List<Problem> problems) {
+    ResourceId id = resource.id();
+    if (!Globs.anyMatches(settings.allowedKinds(), id.kind())) {
+      problems.add(
+          new Problem(
+              resource.origin(),
+              "kind "
+                  + id.kind()
+                  + " is not allowed for this target (allowed: "
+                  + settings.allowedKinds()
+                  + ")"));
+    }
+    String namespace = id.scope();
+    if (namespace == null && "Namespace".equals(id.kind())) {
+      namespace = id.name();
+    }
+    if (namespace != null && !Globs.anyMatches(settings.allowedNamespaces(), namespace)) {
+      problems.add(
+          new Problem(
+              resource.origin(),
+              id
+                  + ": namespace "
+                  + namespace
+                  + " is not allowed for this target (allowed: "
+                  + settings.allowedNamespaces()
+                  + ")"));
+    }
+  }
+
+  /** {@code group/Kind} to namespaced, for the CRDs the revision itself declares. */
+  private static Map<String, Boolean> declaredCrdScopes(DesiredState state) {
+    Map<String, Boolean> scopes = new HashMap<>();
+    for (DesiredResource resource : state.resources().values()) {
+      if (!resource.id().kind().equals("apiextensions.k8s.io/CustomResourceDefinition")) {
+        continue;
+      }
+      JsonNode spec = resource.body().path("spec");
+      String group = spec.path("group").asText("");
+      String kind = spec.path("names").path("kind").asText("");
+      if (!group.isEmpty() && !kind.isEmpty()) {
+        scopes.put(group + "/" + kind, !"Cluster".equals(spec.path("scope").asText()));
+      }
+    }
+    return scopes;
+  }
+}

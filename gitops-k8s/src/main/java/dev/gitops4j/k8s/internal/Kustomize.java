@@ -1,0 +1,153 @@
+package dev.gitops4j.k8s.internal;
+
+import dev.gitops4j.model.Origin;
+import dev.gitops4j.model.Problem;
+import dev.gitops4j.render.InvalidDesiredStateException;
+import dev.gitops4j.source.Snapshot;
+import dev.gitops4j.source.SourceFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Runs {@code kubectl kustomize} over a snapshot written to a temporary folder. */
+final class Kustomize {
+
+  static final List<String> FILE_NAMES =
+      List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
+  /** The rendered stream is decoded as this file; origins point at its lines. */
+  static final String OUTPUT_FILE = "kustomize-build.yaml";
+
+  private static final long MAX_OUTPUT = 64L * 1024 * 1024;
+
+  private final Path kubectl;
+  private final Duration timeout;
+
+  Kustomize(Path kubectl, Duration timeout) {
+    this.kubectl = kubectl;
+    this.timeout = timeout;
+  }
+
+  /** The kustomization file at the root of the snapshot, if any. */
+  static Optional<String> kustomization(Snapshot snapshot) {
+    return FILE_NAMES.stream().filter(n -> snapshot.file(n).isPresent()).findFirst();
+  }
+
+  /** The snapshot kustomize builds, as one multi-document file. */
+  SourceFile build(Snapshot snapshot, String kustomizationFile)
+      throws InvalidDesiredStateException {
+    Origin origin = Origin.of(kustomizationFile, 0);
+    Path tool = resolveTool(origin);
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("gitops4j-kustomize");
+      for (SourceFile file : snapshot.files()) {
+        Path target = dir.resolve(file.path()).normalize();
+        if (!target.startsWith(dir)) {
+          throw new InvalidDesiredStateException(
+              new Problem(Origin.of(file.path(), 0), "path escapes the source root"));
+        }
+        Files.createDirectories(target.getParent());
+        Files.write(target, file.content());
+      }
+      Process process =
+          new ProcessBuilder(tool.toString(), "kustomize", dir.toString())
+              .directory(dir.toFile())
+              .start();
+      process.getOutputStream().close();
+      CompletableFuture<byte[]> out = drain(process.getInputStream());
+      CompletableFuture<byte[]> err = drain(process.getErrorStream());
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new InvalidDesiredStateException(
+            new Problem(origin, "kubectl kustomize did not finish within " + timeout));
+      }
+      byte[] stdout = out.join();
+      if (process.exitValue() != 0) {
+        String stderr =
+            new String(err.join(), StandardCharsets.UTF_8).replace(dir + "/", "").strip();
+        throw new InvalidDesiredStateException(
+            new Problem(origin, "kubectl kustomize failed: " + stderr));
+      }
+      return new SourceFile(OUTPUT_FILE, stdout);
+    } catch (IOException e) {
+      throw new InvalidDesiredStateException(
+          new Problem(origin, "cannot run kubectl kustomize: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InvalidDesiredStateException(
+          new Problem(origin, "interrupted while running kubectl kustomize"));
+    } finally {
+      if (dir != null) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private Path resolveTool(Origin origin) throws InvalidDesiredStateException {
+    if (kubectl != null) {
+      if (!Files.isExecutable(kubectl)) {
+        throw new InvalidDesiredStateException(
+            new Problem(
+                origin,
+                "a kustomization needs kubectl, but " + kubectl + " is not an executable file"));
+      }
+      return kubectl;
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String entry : path.split(java.io.File.pathSeparator)) {
+        Path candidate = Path.of(entry, "kubectl");
+        if (Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    throw new InvalidDesiredStateException(
+        new Problem(
+            origin,
+            "a kustomization needs kubectl, which is not on the PATH; set it with"
+                + " KubernetesTarget.builder(client).kubectl(path)"));
+  }
+
+  private static CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            int n;
+            long total = 0;
+            while ((n = in.read(chunk)) >= 0) {
+              total += n;
+              if (total > MAX_OUTPUT) {
+                throw new IOException("kustomize output exceeds " + MAX_OUTPUT + " bytes");
+              }
+              buffer.write(chunk, 0, n);
+            }
+            return buffer.toByteArray();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Best effort: a leftover temp folder is harmless.
+    }
+  }
+}
