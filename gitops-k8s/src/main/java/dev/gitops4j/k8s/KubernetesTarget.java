@@ -3,6 +3,8 @@ package dev.gitops4j.k8s;
 import dev.gitops4j.diff.IgnoreRule;
 import dev.gitops4j.diff.UnifiedDiff;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.health.HealthCheck;
+import dev.gitops4j.k8s.health.KubernetesHealthChecks;
 import dev.gitops4j.k8s.internal.AppContext;
 import dev.gitops4j.k8s.internal.Cluster;
 import dev.gitops4j.k8s.internal.Comparison;
@@ -59,8 +61,11 @@ public final class KubernetesTarget {
   private final Cluster cluster;
   private final String endpoint;
   private final InventoryStore inventoryStore;
+  private final List<HealthCheck> healthChecks;
 
-  private KubernetesTarget(KubernetesClient client, Settings settings) {
+  private KubernetesTarget(
+      KubernetesClient client, Settings settings, List<HealthCheck> healthChecks) {
+    this.healthChecks = List.copyOf(healthChecks);
     this.cluster = new Cluster(client, settings);
     this.endpoint = client.getMasterUrl().toString();
     this.inventoryStore = new ConfigMapInventoryStore(cluster);
@@ -88,20 +93,22 @@ public final class KubernetesTarget {
    */
   public Target target(String application) {
     AppContext app = new AppContext(application, cluster);
-    return Target.builder(endpoint)
-        .renderer(new KubeRenderer(cluster.settings(), cluster.discovery()))
-        .liveState(new KubeLiveState(app))
-        .differ(new KubeDiffer(app))
-        .ordering(new KindOrdering())
-        .applier(new KubeApplier(app))
-        .inventoryStore(inventoryStore)
-        .events(app.events())
-        .waveField(WAVE_FIELD)
-        .unifiedDiff(
-            UnifiedDiff.custom()
-                .options(Comparison.diffOptions(cluster.settings().ignoreRules()))
-                .build())
-        .build();
+    Target.Builder target =
+        Target.builder(endpoint)
+            .renderer(new KubeRenderer(cluster.settings(), cluster.discovery()))
+            .liveState(new KubeLiveState(app))
+            .differ(new KubeDiffer(app))
+            .ordering(new KindOrdering())
+            .applier(new KubeApplier(app))
+            .inventoryStore(inventoryStore)
+            .events(app.events())
+            .waveField(WAVE_FIELD)
+            .unifiedDiff(
+                UnifiedDiff.custom()
+                    .options(Comparison.diffOptions(cluster.settings().ignoreRules()))
+                    .build());
+    healthChecks.forEach(target::healthCheck);
+    return target.build();
   }
 
   /** Builder for {@link KubernetesTarget}; every setter checks its input at once. */
@@ -124,6 +131,7 @@ public final class KubernetesTarget {
     private int listThreshold = 10;
     private String impersonateUser;
     private List<String> impersonateGroups = List.of();
+    private final List<HealthCheck> customHealthChecks = new ArrayList<>();
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -235,6 +243,15 @@ public final class KubernetesTarget {
       return this;
     }
 
+    /**
+     * A health check for custom kinds, consulted before the built-in ones ({@link
+     * KubernetesHealthChecks#all()}).
+     */
+    public Builder healthCheck(HealthCheck check) {
+      customHealthChecks.add(Objects.requireNonNull(check, "check"));
+      return this;
+    }
+
     public KubernetesTarget build() {
       KubernetesClient effective = client;
       if (impersonateUser != null) {
@@ -262,7 +279,9 @@ public final class KubernetesTarget {
               allowedKinds,
               establishTimeout,
               listThreshold);
-      return new KubernetesTarget(effective, settings);
+      List<HealthCheck> checks = new ArrayList<>(customHealthChecks);
+      checks.addAll(KubernetesHealthChecks.all());
+      return new KubernetesTarget(effective, settings, checks);
     }
 
     private static String requireNamespace(String namespace) {
