@@ -333,6 +333,9 @@ public final class Reconciler {
       desired = rt.app.target().renderer().render(snapshot);
     } catch (InvalidDesiredStateException e) {
       throw new PassFailure("revision " + revision + " is invalid: " + e.getMessage(), false, null);
+    } catch (TargetException e) {
+      throw new PassFailure(
+          "cannot render revision " + revision + ": " + e.getMessage(), e.isRetryable(), e);
     } catch (RuntimeException e) {
       throw new PassFailure("renderer failed on revision " + revision + ": " + e, false, e);
     }

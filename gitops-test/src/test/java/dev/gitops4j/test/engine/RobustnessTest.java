@@ -153,4 +153,47 @@ class RobustnessTest {
       assertThat(h.target.writes()).isZero();
     }
   }
+
+  @Test
+  void aTargetUnreachableWhileRenderingIsRetriedNotMarkedInvalid() throws Exception {
+    InMemorySource source = InMemorySource.create();
+    source.commit(files("a", "1"));
+    InMemoryTarget memory = InMemoryTarget.create();
+    AtomicBoolean unreachable = new AtomicBoolean(true);
+    Target target =
+        Target.builder("memory")
+            .renderer(
+                snapshot -> {
+                  if (unreachable.get()) {
+                    throw new dev.gitops4j.model.TargetException(
+                        "discovery: connection refused", true);
+                  }
+                  return dev.gitops4j.render.ManifestRenderer.ofDefaults().render(snapshot);
+                })
+            .liveState(memory)
+            .differ(dev.gitops4j.diff.StructuralDiffer.ofDefaults())
+            .applier(memory)
+            .inventoryStore(memory.inventoryStore())
+            .build();
+    dev.gitops4j.test.ManualClock clock = dev.gitops4j.test.ManualClock.create();
+    dev.gitops4j.test.ManualScheduler timers = new dev.gitops4j.test.ManualScheduler(clock);
+    try (Engine engine =
+        Engine.builder()
+            .clock(clock)
+            .scheduler(timers)
+            .passExecutor(Runnable::run)
+            .application(Application.builder("shop").source(source).target(target).build())
+            .build()) {
+      PassResult failed = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      assertThat(failed.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(failed.retryable()).isTrue();
+      assertThat(failed.error()).contains("connection refused");
+
+      unreachable.set(false);
+      timers.advance(timers.pendingDelays().get(0));
+
+      assertThat(engine.lastResult("shop").orElseThrow().trigger()).isEqualTo(Trigger.RETRY);
+      assertThat(engine.lastResult("shop").orElseThrow().status()).isEqualTo(PassStatus.SYNCED);
+    }
+  }
 }
