@@ -120,7 +120,12 @@ public final class VmTarget implements AutoCloseable {
    * inventory file; its resources apply to the host {@code localhost}.
    */
   public static Target local(Path directory) {
-    return builder("local").rootDirectory(directory).allowedRoot("/").build().target("localhost");
+    return builder("local")
+        .rootDirectory(directory)
+        .allowedRoot("/")
+        .stateDirectory("/.gitops4j")
+        .build()
+        .target("localhost");
   }
 
   /** The renderer every host target shares. */

@@ -266,7 +266,7 @@ public final class HostProvider
         }
       }
       if (current.pending.contains(name)) {
-        reasons.add("an earlier pass");
+        reasons.add("a run left pending by an earlier pass");
       }
       handlerReasons.put(name, reasons);
       ObjectNode body = handler.body().deepCopy();
@@ -499,7 +499,7 @@ public final class HostProvider
             + ": `"
             + command
             + "` (exit 0)"
-            + (reasons.isEmpty() ? "" : " after changes to " + String.join(", ", reasons));
+            + (reasons.isEmpty() ? "" : " triggered by " + String.join(", ", reasons));
     LOG.info("{}", remark);
     return remark;
   }
