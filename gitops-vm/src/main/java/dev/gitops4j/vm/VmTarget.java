@@ -107,7 +107,7 @@ public final class VmTarget implements AutoCloseable {
    * Starts a VM target.
    *
    * @param name names this set of managed paths on each host: the state file is {@code
-   *     <stateDirectory>/<name>.json}
+   *     <stateDirectory>/<name>@<host>.json}
    */
   public static Builder builder(String name) {
     return new Builder(name);
@@ -185,7 +185,7 @@ public final class VmTarget implements AutoCloseable {
 
   /**
    * Reads the current revision of {@code source} and returns one application per host of its
-   * inventory, named {@code <prefix>@<host>}. Hosts added to Git later need a new application (call
+   * inventory, named {@code <prefix>.<host>}. Hosts added to Git later need a new application (call
    * again and register the new ones).
    */
   public List<Application> applications(
@@ -196,7 +196,7 @@ public final class VmTarget implements AutoCloseable {
     List<Application> apps = new ArrayList<>();
     for (String host : rendered.hosts().keySet()) {
       apps.add(
-          Application.builder(prefix + "@" + host)
+          Application.builder(prefix + "." + host)
               .source(source)
               .target(target(host))
               .policy(policy)

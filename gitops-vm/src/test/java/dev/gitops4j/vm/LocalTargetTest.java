@@ -118,7 +118,7 @@ class LocalTargetTest {
             r ->
                 assertThat(r.message())
                     .contains("ran handler reload on localhost", "/etc/app/app.conf"));
-    assertThat(Files.readString(root.resolve(".gitops4j/local.json")))
+    assertThat(Files.readString(root.resolve(".gitops4j/local@localhost.json")))
         .contains(
             "\"application\" : \"agent\"", "file:/etc/app/app.conf", "symlink:/etc/app/current");
 
@@ -169,7 +169,8 @@ class LocalTargetTest {
             Files.exists(root.resolve("etc/app/current"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
         .isFalse();
     assertThat(Files.readString(unmanaged)).isEqualTo("mine");
-    assertThat(Files.readString(root.resolve(".gitops4j/local.json"))).doesNotContain("symlink:");
+    assertThat(Files.readString(root.resolve(".gitops4j/local@localhost.json")))
+        .doesNotContain("symlink:");
     assertThat(handlerRuns()).isEqualTo(3);
     assertThat(pass().writes()).isZero();
   }
@@ -214,7 +215,7 @@ class LocalTargetTest {
     assertThat(handlerRuns()).isEqualTo(1);
     assertThat(pass().writes()).isZero();
     assertThat(handlerRuns()).isEqualTo(1);
-    assertThat(List.of(Files.readString(root.resolve(".gitops4j/local.json"))))
+    assertThat(List.of(Files.readString(root.resolve(".gitops4j/local@localhost.json"))))
         .allMatch(s -> s.contains("\"pending\" : [ ]"));
   }
 }

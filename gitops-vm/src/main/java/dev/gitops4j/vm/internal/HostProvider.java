@@ -182,7 +182,7 @@ public final class HostProvider
   }
 
   private String stateFile() {
-    return layout.stateDirectory() + "/" + layout.targetName() + ".json";
+    return layout.stateDirectory() + "/" + layout.targetName() + "@" + host() + ".json";
   }
 
   private synchronized void changeState(java.util.function.Predicate<State> change)
@@ -550,7 +550,15 @@ public final class HostProvider
       current = PathRules.parent(current);
     }
     for (String dir : missing) {
-      t.mkdir(physical(dir), mode);
+      try {
+        t.mkdir(physical(dir), mode);
+      } catch (IOException e) {
+        // Someone else may have created it meanwhile; only a directory there is fine.
+        Optional<Transport.Stat> now = t.stat(List.of(physical(dir))).get(0);
+        if (now.isEmpty() || now.get().type() != Transport.Type.DIRECTORY) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -99,7 +99,7 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public List<Optional<Stat>> stat(List<String> paths) throws IOException {
+  public synchronized List<Optional<Stat>> stat(List<String> paths) throws IOException {
     List<Optional<Stat>> out = new ArrayList<>(paths.size());
     if (paths.isEmpty()) {
       return out;
@@ -164,7 +164,7 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public Optional<byte[]> read(String path) throws IOException {
+  public synchronized Optional<byte[]> read(String path) throws IOException {
     try (InputStream in = sftp().read(path)) {
       return Optional.of(in.readAllBytes());
     } catch (SftpException e) {
@@ -176,8 +176,8 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public void writeAtomically(String path, byte[] content, int mode, String owner, String group)
-      throws IOException {
+  public synchronized void writeAtomically(
+      String path, byte[] content, int mode, String owner, String group) throws IOException {
     String dir = PathRules.parent(path);
     String name = path.substring(path.lastIndexOf('/') + 1);
     String temporary = dir + "/." + name + ".gitops4j-" + UUID.randomUUID();
@@ -232,21 +232,21 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public void mkdir(String path, int mode) throws IOException {
+  public synchronized void mkdir(String path, int mode) throws IOException {
     check(
         run("mkdir -m " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
         "mkdir " + path);
   }
 
   @Override
-  public void chmod(String path, int mode) throws IOException {
+  public synchronized void chmod(String path, int mode) throws IOException {
     check(
         run("chmod " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
         "chmod " + path);
   }
 
   @Override
-  public void chown(String path, String owner, String group) throws IOException {
+  public synchronized void chown(String path, String owner, String group) throws IOException {
     String spec = (owner == null ? "" : owner) + (group == null ? "" : ":" + group);
     check(
         run("chown -h " + shellQuote(spec) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
@@ -254,7 +254,7 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public void symlink(String path, String target) throws IOException {
+  public synchronized void symlink(String path, String target) throws IOException {
     String temporary = PathRules.parent(path) + "/.gitops4j-link-" + UUID.randomUUID();
     check(
         run(
@@ -275,7 +275,7 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public void delete(String path) throws IOException {
+  public synchronized void delete(String path) throws IOException {
     String p = shellQuote(path);
     check(
         run(
@@ -294,7 +294,7 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public boolean isNonEmptyDirectory(String path) throws IOException {
+  public synchronized boolean isNonEmptyDirectory(String path) throws IOException {
     String p = shellQuote(path);
     ExecResult result =
         run(
@@ -305,14 +305,14 @@ public final class SshTransport implements Transport {
   }
 
   @Override
-  public String realPath(String path) throws IOException {
+  public synchronized String realPath(String path) throws IOException {
     ExecResult result = run("readlink -m -- " + shellQuote(path), null, OUTPUT_LIMIT);
     check(result, "resolve " + path);
     return result.output().strip();
   }
 
   @Override
-  public ExecResult exec(String command, Duration timeout) throws IOException {
+  public synchronized ExecResult exec(String command, Duration timeout) throws IOException {
     return run(command, null, OUTPUT_LIMIT, timeout);
   }
 
