@@ -218,4 +218,17 @@ class LocalTargetTest {
     assertThat(List.of(Files.readString(root.resolve(".gitops4j/local@localhost.json"))))
         .allMatch(s -> s.contains("\"pending\" : [ ]"));
   }
+
+  @Test
+  void aSymlinkedDirectoryLeadingOutOfTheRootIsRefused() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.createDirectories(root);
+    Files.createSymbolicLink(root.resolve("etc"), outside);
+    repo.commit(Map.of("host.yaml", "resources:\n  - file: /etc/evil.conf\n    content: x\n"));
+    PassResult result = engine.trigger(APP).get(30, TimeUnit.SECONDS);
+    assertThat(result.status()).isEqualTo(PassStatus.FAILED);
+    assertThat(result.error())
+        .contains("host.yaml:2:", "refusing to write /etc/evil.conf", "a symlink leads out");
+    assertThat(outside).isEmptyDirectory();
+  }
 }
