@@ -1,0 +1,401 @@
+package dev.gitops4j.vm.internal;
+
+import static dev.gitops4j.vm.internal.PathRules.shellQuote;
+
+import dev.gitops4j.vm.SshOptions;
+import dev.gitops4j.vm.Transport;
+import dev.gitops4j.vm.VmHost;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * One SSH connection to one host (Apache MINA SSHD): commands over exec channels, file content over
+ * SFTP. Stat of many paths is one command ({@code stat}, {@code sha256sum}, {@code readlink} from
+ * GNU coreutils). Every operation is bounded by {@link SshOptions#operationTimeout()}.
+ */
+public final class SshTransport implements Transport {
+
+  private static final int OUTPUT_LIMIT = 8192;
+
+  private final VmHost host;
+  private final SshOptions options;
+  private final ClientSession session;
+  private SftpClient sftp;
+
+  private SshTransport(VmHost host, SshOptions options, ClientSession session) {
+    this.host = host;
+    this.options = options;
+    this.session = session;
+  }
+
+  /**
+   * Connects and authenticates; the host key must be in the client's known_hosts.
+   *
+   * @throws IOException naming the host when it cannot be reached, its key is refused or
+   *     authentication fails
+   */
+  public static SshTransport connect(SshClient client, VmHost host, SshOptions options)
+      throws IOException {
+    String user = host.user().isEmpty() ? options.defaultUser() : host.user();
+    ClientSession session = null;
+    try {
+      session =
+          client
+              .connect(user, host.address(), host.port())
+              .verify(options.connectTimeout())
+              .getSession();
+      for (KeyPair key : options.keyPairs()) {
+        session.addPublicKeyIdentity(key);
+      }
+      session.auth().verify(options.authTimeout());
+      return new SshTransport(host, options, session);
+    } catch (IOException | RuntimeException e) {
+      if (session != null) {
+        session.close(true);
+      }
+      throw new IOException(
+          "host "
+              + host.name()
+              + " ("
+              + user
+              + "@"
+              + host.address()
+              + ":"
+              + host.port()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public String host() {
+    return host.name();
+  }
+
+  public boolean isOpen() {
+    return session.isOpen();
+  }
+
+  @Override
+  public synchronized List<Optional<Stat>> stat(List<String> paths) throws IOException {
+    List<Optional<Stat>> out = new ArrayList<>(paths.size());
+    if (paths.isEmpty()) {
+      return out;
+    }
+    StringBuilder script = new StringBuilder("for p in");
+    for (String path : paths) {
+      script.append(' ').append(shellQuote(path));
+    }
+    // One line per path: '-' when missing, else type, mode, owner, group and hash or link target.
+    script.append(
+        "; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then"
+            + " s=$(stat -c '%F\t%a\t%U\t%G' -- \"$p\") || exit 3;"
+            + " case \"$s\" in regular*) x=$(sha256sum -- \"$p\") || exit 4; x=${x%% *};;"
+            + " symbolic*) x=$(readlink -- \"$p\");; *) x=;; esac;"
+            + " printf '+\\t%s\\t%s\\n' \"$s\" \"$x\";"
+            + " else printf -- '-\\n'; fi; done");
+    ExecResult result = run(script.toString(), null, Integer.MAX_VALUE);
+    if (result.exitCode() != 0) {
+      throw new IOException("stat failed on host " + host.name() + ": " + result.output());
+    }
+    for (String line : result.output().split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (line.equals("-")) {
+        out.add(Optional.empty());
+        continue;
+      }
+      String[] f = line.split("\t", 6);
+      if (f.length < 5) {
+        throw new IOException("unexpected stat output on host " + host.name() + ": " + line);
+      }
+      Type type =
+          f[1].startsWith("regular")
+              ? Type.FILE
+              : f[1].equals("directory")
+                  ? Type.DIRECTORY
+                  : f[1].equals("symbolic link") ? Type.SYMLINK : Type.OTHER;
+      String extra = f.length > 5 ? f[5] : "";
+      String mode = Bodies.octal(Integer.parseInt(f[2], 8) & 07777);
+      out.add(
+          Optional.of(
+              new Stat(
+                  type,
+                  type == Type.SYMLINK ? "" : mode,
+                  f[3],
+                  f[4],
+                  type == Type.FILE ? extra : "",
+                  type == Type.SYMLINK ? extra : "")));
+    }
+    if (out.size() != paths.size()) {
+      throw new IOException(
+          "stat on host "
+              + host.name()
+              + " returned "
+              + out.size()
+              + " of "
+              + paths.size()
+              + " paths");
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Optional<byte[]> read(String path) throws IOException {
+    try (InputStream in = sftp().read(path)) {
+      return Optional.of(in.readAllBytes());
+    } catch (SftpException e) {
+      if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized void writeAtomically(
+      String path, byte[] content, int mode, String owner, String group) throws IOException {
+    String dir = PathRules.parent(path);
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    String temporary = dir + "/." + name + ".gitops4j-" + UUID.randomUUID();
+    // Created empty and private first, so no one reads a half-written secret.
+    check(
+        run("umask 077 && : > " + shellQuote(temporary), null, OUTPUT_LIMIT),
+        "create " + temporary);
+    boolean renamed = false;
+    try {
+      SftpClient client = sftp();
+      try (SftpClient.CloseableHandle handle =
+          client.open(temporary, SftpClient.OpenMode.Write, SftpClient.OpenMode.Truncate)) {
+        int offset = 0;
+        while (offset < content.length) {
+          int chunk = Math.min(32 * 1024, content.length - offset);
+          client.write(handle, offset, content, offset, chunk);
+          offset += chunk;
+        }
+        OpenSSHFsyncExtension fsync = client.getExtension(OpenSSHFsyncExtension.class);
+        if (fsync != null && fsync.isSupported()) {
+          fsync.fsync(handle);
+        } else {
+          check(run("sync -- " + shellQuote(temporary), null, OUTPUT_LIMIT), "sync " + temporary);
+        }
+      }
+      StringBuilder finish = new StringBuilder();
+      finish.append("chmod ").append(Bodies.octal(mode)).append(' ').append(shellQuote(temporary));
+      if (owner != null || group != null) {
+        finish
+            .append(" && chown -h ")
+            .append(shellQuote((owner == null ? "" : owner) + (group == null ? "" : ":" + group)))
+            .append(' ')
+            .append(shellQuote(temporary));
+      }
+      // -T: never move into a directory that happens to sit at the path.
+      finish
+          .append(" && mv -fT -- ")
+          .append(shellQuote(temporary))
+          .append(' ')
+          .append(shellQuote(path));
+      check(run(finish.toString(), null, OUTPUT_LIMIT), "replace " + path);
+      renamed = true;
+    } finally {
+      if (!renamed) {
+        try {
+          run("rm -f -- " + shellQuote(temporary), null, OUTPUT_LIMIT);
+        } catch (IOException ignored) {
+          // The connection is gone; a stray temporary file is harmless and recognisable.
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized void mkdir(String path, int mode) throws IOException {
+    check(
+        run("mkdir -m " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
+        "mkdir " + path);
+  }
+
+  @Override
+  public synchronized void chmod(String path, int mode) throws IOException {
+    check(
+        run("chmod " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
+        "chmod " + path);
+  }
+
+  @Override
+  public synchronized void chown(String path, String owner, String group) throws IOException {
+    String spec = (owner == null ? "" : owner) + (group == null ? "" : ":" + group);
+    check(
+        run("chown -h " + shellQuote(spec) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
+        "chown " + path);
+  }
+
+  @Override
+  public synchronized void symlink(String path, String target) throws IOException {
+    String temporary = PathRules.parent(path) + "/.gitops4j-link-" + UUID.randomUUID();
+    check(
+        run(
+            "ln -s -- "
+                + shellQuote(target)
+                + " "
+                + shellQuote(temporary)
+                + " && mv -fT -- "
+                + shellQuote(temporary)
+                + " "
+                + shellQuote(path)
+                + " || { rm -f -- "
+                + shellQuote(temporary)
+                + "; exit 1; }",
+            null,
+            OUTPUT_LIMIT),
+        "symlink " + path);
+  }
+
+  @Override
+  public synchronized void delete(String path) throws IOException {
+    String p = shellQuote(path);
+    check(
+        run(
+            "if [ -d "
+                + p
+                + " ] && [ ! -L "
+                + p
+                + " ]; then rmdir -- "
+                + p
+                + "; else rm -f -- "
+                + p
+                + "; fi",
+            null,
+            OUTPUT_LIMIT),
+        "delete " + path);
+  }
+
+  @Override
+  public synchronized boolean isNonEmptyDirectory(String path) throws IOException {
+    String p = shellQuote(path);
+    ExecResult result =
+        run(
+            "[ -d " + p + " ] && [ ! -L " + p + " ] && [ -n \"$(ls -A -- " + p + ")\" ]",
+            null,
+            OUTPUT_LIMIT);
+    return result.exitCode() == 0;
+  }
+
+  @Override
+  public synchronized String realPath(String path) throws IOException {
+    ExecResult result = run("readlink -m -- " + shellQuote(path), null, OUTPUT_LIMIT);
+    check(result, "resolve " + path);
+    return result.output().strip();
+  }
+
+  @Override
+  public synchronized ExecResult exec(String command, Duration timeout) throws IOException {
+    return run(command, null, OUTPUT_LIMIT, timeout);
+  }
+
+  private ExecResult run(String command, byte[] stdin, int limit) throws IOException {
+    return run(command, stdin, limit, options.operationTimeout());
+  }
+
+  private ExecResult run(String command, byte[] stdin, int limit, Duration timeout)
+      throws IOException {
+    OutputStream out = new Limited(limit);
+    try (ChannelExec channel = session.createExecChannel(command)) {
+      channel.setIn(stdin == null ? null : new ByteArrayInputStream(stdin));
+      channel.setOut(out);
+      channel.setErr(out);
+      channel.open().verify(options.operationTimeout());
+      Set<ClientChannelEvent> events =
+          channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        throw new IOException(
+            "timed out after "
+                + timeout.toSeconds()
+                + " s on host "
+                + host.name()
+                + ": "
+                + command);
+      }
+      Integer exit = channel.getExitStatus();
+      return new ExecResult(exit == null ? -1 : exit, out.toString());
+    }
+  }
+
+  private void check(ExecResult result, String what) throws IOException {
+    if (result.exitCode() != 0) {
+      throw new IOException(
+          "cannot " + what + " on host " + host.name() + ": " + result.output().strip());
+    }
+  }
+
+  private synchronized SftpClient sftp() throws IOException {
+    if (sftp == null || !sftp.isOpen()) {
+      sftp = SftpClientFactory.instance().createSftpClient(session);
+    }
+    return sftp;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (sftp != null) {
+        sftp.close();
+      }
+    } catch (IOException ignored) {
+      // Closing the session below releases it anyway.
+    }
+    session.close(false);
+  }
+
+  /** Keeps the first {@code limit} bytes written to it. */
+  private static final class Limited extends ByteArrayOutputStream {
+    private final int limit;
+
+    Limited(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      int room = limit - count;
+      if (room > 0) {
+        super.write(b, off, Math.min(room, len));
+      }
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (count < limit) {
+        super.write(b);
+      }
+    }
+
+    @Override
+    public synchronized String toString() {
+      return new String(buf, 0, count, StandardCharsets.UTF_8);
+    }
+  }
+}

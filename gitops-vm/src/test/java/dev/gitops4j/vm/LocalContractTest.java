@@ -1,0 +1,41 @@
+package dev.gitops4j.vm;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.engine.Target;
+import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.Origin;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.test.ProviderContractTest;
+import java.nio.file.Files;
+
+/**
+ * The core provider contract on the local transport. Samples are directories: a file's live body
+ * carries its hash, not its content, so a file sample would not contain every declared field.
+ */
+class LocalContractTest extends ProviderContractTest {
+
+  @Override
+  protected Provider newProvider() throws Exception {
+    Target target = VmTarget.local(Files.createTempDirectory("vm-contract"));
+    return new Provider(target.liveState(), target.applier());
+  }
+
+  @Override
+  protected DesiredResource sample(String name) {
+    ObjectNode body =
+        JsonNodeFactory.instance.objectNode().put("type", "directory").put("mode", "0755");
+    return new DesiredResource(
+        ResourceId.of("directory", "localhost", "/data/" + name),
+        body,
+        Origin.of("contract.yaml", 1),
+        "rev1");
+  }
+
+  @Override
+  protected DesiredResource modified(DesiredResource resource) {
+    ObjectNode body = resource.body().deepCopy();
+    body.put("mode", "0700");
+    return new DesiredResource(resource.id(), body, resource.origin(), "rev2");
+  }
+}
