@@ -10,12 +10,11 @@ import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.history.JsonLinesHistoryStore;
 import dev.gitops4j.model.Drift;
-import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.test.GitRepoFixture;
-import dev.gitops4j.test.InMemoryTarget;
+import dev.gitops4j.vm.VmTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,16 +29,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The quickstart: a full GitOps story on one machine. A local Git repository is created from the
- * desired state bundled here and reconciled into an embedded target: first sync, a hand edit
- * healed, a new commit applied, a file removed and pruned, a rollback, and the audit trail
- * verified.
+ * desired state bundled here and reconciled into a local "host" (the VM target's local transport)
+ * under a temporary folder: first sync, a hand edit healed, a new commit applied, a file removed
+ * and pruned, a rollback, and the audit trail verified.
  */
 public final class Quickstart {
 
   private static final String APP = "shop";
-  private static final List<String> FILES =
-      List.of("app/namespace.yaml", "app/settings.yaml", "app/web.yaml", "app/promo.yaml");
-  private static final ResourceId SETTINGS = ResourceId.of("ConfigMap", "shop", "settings");
+  private static final String DESIRED = "host/shop.yaml";
 
   private final Path work;
   private final PrintStream out;
@@ -58,63 +54,76 @@ public final class Quickstart {
 
   /** Runs the story; throws when any step does not do what it announces. */
   public void run() throws Exception {
+    Path host = Files.createDirectories(work.resolve("host"));
     out.println("gitops4j quickstart — working in " + work);
-    try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"))) {
-      InMemoryTarget system = InMemoryTarget.create();
-      JsonLinesHistoryStore history = JsonLinesHistoryStore.open(work.resolve("history.jsonl"));
+    out.println("Git repository: " + work.resolve("repo") + "; the host's files: " + host);
+    try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"));
+        JsonLinesHistoryStore history = JsonLinesHistoryStore.open(work.resolve("history.jsonl"))) {
       GitSource source =
           GitSource.builder(repo.uri())
               .ref(GitRef.branch("main"))
-              .path("app")
+              .path("host")
               .cacheDir(work.resolve("cache"))
               .build();
-      Target target = system.target();
+      Target target = VmTarget.local(host);
       Application shop =
           Application.builder(APP)
               .source(source)
               .target(target)
               .policy(SyncPolicy.automatic())
               .build();
+      String desired = bundled(DESIRED);
 
       try (Engine engine = Engine.builder().application(shop).history(history).build()) {
         section("1. First commit: plan and apply");
-        String first = repo.commit("Initial shop configuration", bundled(FILES));
+        String first = repo.commit("Initial shop configuration", Map.of(DESIRED, desired));
         PassResult initial = pass(engine);
         expect(initial.status() == PassStatus.SYNCED, "the first pass applies the revision");
         printPlan(initial);
+        show(host.resolve("etc/shop/app.conf"));
 
-        section("2. A hand edit of a managed object: drift detected, healed");
-        system.edit(SETTINGS, body -> body.with("data").put("currency", "USD"));
-        out.println("  someone set data.currency=USD on ConfigMap shop/settings by hand");
+        section("2. A hand edit of a managed file: drift detected, healed");
+        Path appConf = host.resolve("etc/shop/app.conf");
+        Files.writeString(appConf, "currency = USD\ncheckout.timeout = 30s\n");
+        out.println("  someone changed currency to USD in /etc/shop/app.conf by hand");
         PassResult healed = pass(engine);
-        Drift drift = healed.drift().outOfSync().get(0);
-        out.println(
-            "  drift: " + drift.status().name().toLowerCase(Locale.ROOT) + " " + drift.id());
-        indent(target.unifiedDiff().render(drift));
-        expect(currency(system).equals("EUR"), "self-heal restores currency=EUR");
+        for (Drift drift : healed.drift().outOfSync()) {
+          out.println(
+              "  drift: "
+                  + drift.status().name().toLowerCase(Locale.ROOT)
+                  + " "
+                  + drift.id()
+                  + " "
+                  + drift.changes());
+        }
+        expect(
+            Files.readString(appConf).contains("currency = EUR"),
+            "self-heal restores currency = EUR");
+        printPlan(healed);
         out.println("  healed: currency is EUR again");
 
         section("3. A new commit: applied");
-        repo.commit(
-            "Release web 1.5.0",
-            Map.of(
-                "app/web.yaml",
-                bundled(List.of("app/web.yaml")).get("app/web.yaml").replace("1.4.0", "1.5.0")));
+        String recommendationsOff =
+            desired.replace("recommendations = on", "recommendations = off");
+        repo.commit("Turn recommendations off", Map.of(DESIRED, recommendationsOff));
         PassResult release = pass(engine);
         expect(release.status() == PassStatus.SYNCED, "the new commit is applied");
         printPlan(release);
+        show(host.resolve("etc/shop/features.conf"));
 
         section("4. A file removed in Git: pruned");
-        repo.delete("End the winter sale", "app/promo.yaml");
+        repo.commit("End the winter sale", Map.of(DESIRED, withoutPromo(recommendationsOff)));
         PassResult pruned = pass(engine);
         expect(
             pruned.planned().orElseThrow().count(Step.Action.DELETE) == 1,
-            "the promo ConfigMap is pruned");
+            "the promo page is pruned");
+        expect(!Files.exists(host.resolve("srv/shop/promo.html")), "promo.html is gone");
         printPlan(pruned);
 
         section("5. Rollback to the first revision");
         PassResult rolledBack = engine.rollback(APP, first).get(2, TimeUnit.MINUTES);
         expect(rolledBack.revision().equals(first), "the application is pinned to " + first);
+        expect(Files.exists(host.resolve("srv/shop/promo.html")), "promo.html is back");
         printPlan(rolledBack);
         out.println(
             "  pinned to " + shortId(first) + "; engine.unpin(\"" + APP + "\") follows main again");
@@ -126,16 +135,16 @@ public final class Quickstart {
         out.println("  hash chain verified: " + verification.records() + " records intact");
 
         section("Summary");
-        out.println("  managed objects now: " + system.ids().size() + " (" + system.ids() + ")");
         out.println(
-            "  passes recorded: "
-                + verification.records()
-                + ", writes to the target: "
-                + system.writes());
-        out.println("  everything above ran against a real Git repository at " + repo.directory());
+            "  five passes: create, heal, update, prune, rollback — each recorded and verified");
+        out.println("  desired state: " + repo.directory() + "; live files: " + host);
       }
-      history.close();
     }
+  }
+
+  private static String withoutPromo(String desired) {
+    int start = desired.indexOf("  - file: /srv/shop/promo.html");
+    return desired.substring(0, start);
   }
 
   private static PassResult pass(Engine engine) throws Exception {
@@ -157,7 +166,16 @@ public final class Quickstart {
         .forEach(
             r ->
                 out.println(
-                    "    " + r.step() + " -> " + r.outcome().name().toLowerCase(Locale.ROOT)));
+                    "    "
+                        + r.step()
+                        + " -> "
+                        + r.outcome().name().toLowerCase(Locale.ROOT)
+                        + (r.message().isEmpty() ? "" : " (" + r.message() + ")")));
+  }
+
+  private void show(Path file) throws IOException {
+    out.println("  " + file.getFileName() + ":");
+    Files.readString(file).lines().forEach(line -> out.println("    | " + line));
   }
 
   private void printHistory(HistoryStore history) throws IOException {
@@ -173,17 +191,9 @@ public final class Quickstart {
     }
   }
 
-  private String currency(InMemoryTarget system) {
-    return system.get(SETTINGS).orElseThrow().at("/data/currency").asText();
-  }
-
   private void section(String title) {
     out.println();
     out.println("== " + title);
-  }
-
-  private void indent(String text) {
-    text.lines().forEach(line -> out.println("    " + line));
   }
 
   private static void expect(boolean condition, String what) {
@@ -196,18 +206,14 @@ public final class Quickstart {
     return revision.length() > 10 ? revision.substring(0, 10) : revision;
   }
 
-  private static Map<String, String> bundled(List<String> files) {
-    Map<String, String> content = new LinkedHashMap<>();
-    for (String file : files) {
-      try (InputStream in = Quickstart.class.getResourceAsStream("/quickstart/" + file)) {
-        if (in == null) {
-          throw new IllegalStateException("missing bundled file " + file);
-        }
-        content.put(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  private static String bundled(String file) {
+    try (InputStream in = Quickstart.class.getResourceAsStream("/quickstart/" + file)) {
+      if (in == null) {
+        throw new IllegalStateException("missing bundled file " + file);
       }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return content;
   }
 }

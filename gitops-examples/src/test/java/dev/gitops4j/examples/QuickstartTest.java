@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +19,15 @@ class QuickstartTest {
     String output = buffer.toString(StandardCharsets.UTF_8);
 
     assertThat(output)
-        .contains("4 to create, 0 to update, 0 to delete")
-        .contains("drift: modified ConfigMap shop/settings")
-        .contains("-  currency: USD")
+        .contains("4 to create, 1 to update, 0 to delete")
+        .contains("drift: modified file localhost//etc/shop/app.conf [replace /sha256]")
         .contains("healed: currency is EUR again")
-        .contains("update apps/Deployment shop/web -> applied")
-        .contains("delete ConfigMap shop/promo -> applied")
-        .contains("hash chain verified");
+        .contains("| recommendations = off")
+        .contains("delete file localhost//srv/shop/promo.html -> applied")
+        .contains("hash chain verified: 5 records intact");
+    // After the rollback the host holds the first revision again.
+    assertThat(Files.readString(work.resolve("host/etc/shop/features.conf")))
+        .contains("recommendations = on");
+    assertThat(work.resolve("host/srv/shop/promo.html")).exists();
   }
 }
