@@ -36,6 +36,9 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SshTransport implements Transport {
 
+  /** Prefix of every line the stat script prints, to tell it from login-script noise. */
+  private static final String MARK = "@gitops4j@";
+
   private static final int OUTPUT_LIMIT = 8192;
 
   private final VmHost host;
@@ -114,16 +117,22 @@ public final class SshTransport implements Transport {
             + " s=$(stat -c '%F\t%a\t%U\t%G' -- \"$p\") || exit 3;"
             + " case \"$s\" in regular*) x=$(sha256sum -- \"$p\") || exit 4; x=${x%% *};;"
             + " symbolic*) x=$(readlink -- \"$p\");; *) x=;; esac;"
-            + " printf '+\\t%s\\t%s\\n' \"$s\" \"$x\";"
-            + " else printf -- '-\\n'; fi; done");
+            + " printf '"
+            + MARK
+            + "+\\t%s\\t%s\\n' \"$s\" \"$x\";"
+            + " else printf -- '"
+            + MARK
+            + "-\\n'; fi; done");
     ExecResult result = run(script.toString(), null, Integer.MAX_VALUE);
     if (result.exitCode() != 0) {
       throw new IOException("stat failed on host " + host.name() + ": " + result.output());
     }
-    for (String line : result.output().split("\n")) {
-      if (line.isEmpty()) {
+    for (String marked : result.output().split("\n")) {
+      // Only marked lines are ours: login scripts of the remote shell may print too.
+      if (!marked.startsWith(MARK)) {
         continue;
       }
+      String line = marked.substring(MARK.length());
       if (line.equals("-")) {
         out.add(Optional.empty());
         continue;
@@ -323,10 +332,11 @@ public final class SshTransport implements Transport {
   private ExecResult run(String command, byte[] stdin, int limit, Duration timeout)
       throws IOException {
     OutputStream out = new Limited(limit);
+    OutputStream err = new Limited(limit);
     try (ChannelExec channel = session.createExecChannel(command)) {
       channel.setIn(stdin == null ? null : new ByteArrayInputStream(stdin));
       channel.setOut(out);
-      channel.setErr(out);
+      channel.setErr(err);
       channel.open().verify(options.operationTimeout());
       Set<ClientChannelEvent> events =
           channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
@@ -340,7 +350,10 @@ public final class SshTransport implements Transport {
                 + command);
       }
       Integer exit = channel.getExitStatus();
-      return new ExecResult(exit == null ? -1 : exit, out.toString());
+      int code = exit == null ? -1 : exit;
+      // Standard error is kept apart so that noise from the remote shell's login scripts never
+      // mixes into parsed output; it is reported when the command fails.
+      return new ExecResult(code, code == 0 ? out.toString() : out + err.toString());
     }
   }
 
