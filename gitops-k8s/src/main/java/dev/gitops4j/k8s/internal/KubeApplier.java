@@ -62,7 +62,21 @@ public final class KubeApplier implements Applier {
       result = applyCreatingNamespace(kind, id, body, dryRun, force);
     } catch (KubernetesClientException e) {
       List<String> managers = Errors.conflictingManagers(e);
-      if (!managers.isEmpty()) {
+      if (!managers.isEmpty() && !force && imperativeOnly(kind, id, managers)) {
+        // Hand edits took the fields over; drift correction takes them back. Only another
+        // applier's fields stay protected unless force is set.
+        LOG.info(
+            "{}: taking fields {} back from imperative edits by {}",
+            id,
+            Errors.fields(e),
+            managers);
+        try {
+          result = applyCreatingNamespace(kind, id, body, dryRun, true);
+        } catch (KubernetesClientException again) {
+          throw failure(id, "apply", again);
+        }
+        remark = "took fields back from " + String.join(", ", managers) + " (imperative edit)";
+      } else if (!managers.isEmpty()) {
         throw new TargetException(
             id
                 + ": fields "
@@ -72,8 +86,7 @@ public final class KubeApplier implements Applier {
                 + "; not applied (force resolves conflicts in favour of Git)",
             false,
             cause(id, e));
-      }
-      if (Errors.isImmutable(e)) {
+      } else if (Errors.isImmutable(e)) {
         if (!force) {
           throw new TargetException(
               id
@@ -131,6 +144,17 @@ public final class KubeApplier implements Applier {
         return body; // the namespace is not really there, so the object cannot be dry-run yet
       }
       return cluster.apply(kind, id, body, false, force);
+    }
+  }
+
+  /** Whether every conflicting manager only ever updated the live object (never applied). */
+  private boolean imperativeOnly(KindInfo kind, ResourceId id, List<String> managers)
+      throws TargetException {
+    try {
+      return ManagedFields.onlyImperative(
+          Cluster.toJson(cluster.resource(kind, id).get()), managers);
+    } catch (KubernetesClientException e) {
+      throw failure(id, "read for a conflict", e);
     }
   }
 
