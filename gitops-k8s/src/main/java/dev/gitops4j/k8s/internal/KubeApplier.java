@@ -230,6 +230,11 @@ public final class KubeApplier implements Applier {
 
   private String delete(LiveResource live, boolean dryRun) throws TargetException {
     ResourceId id = live.id();
+    // The allow-lists may have narrowed since the object was created: never delete outside them.
+    String refusal = refusal(id);
+    if (refusal != null) {
+      throw new TargetException(id + ": not pruned: " + refusal, false);
+    }
     Optional<KindInfo> kind =
         cluster.discovery.find(id.kind(), live.body().path("apiVersion").asText(null));
     if (kind.isEmpty()) {
@@ -256,6 +261,29 @@ public final class KubeApplier implements Applier {
     } catch (KubernetesClientException e) {
       throw failure(id, "delete", e);
     }
+  }
+
+  /** Why the allow-lists forbid touching {@code id}, or {@code null}. */
+  private String refusal(ResourceId id) {
+    if (!Globs.anyMatches(cluster.settings.allowedKinds(), id.kind())) {
+      return "kind "
+          + id.kind()
+          + " is not allowed for this target (allowed: "
+          + cluster.settings.allowedKinds()
+          + ")";
+    }
+    String namespace = id.scope();
+    if (namespace == null && "Namespace".equals(id.kind())) {
+      namespace = id.name();
+    }
+    if (namespace != null && !Globs.anyMatches(cluster.settings.allowedNamespaces(), namespace)) {
+      return "namespace "
+          + namespace
+          + " is not allowed for this target (allowed: "
+          + cluster.settings.allowedNamespaces()
+          + ")";
+    }
+    return null;
   }
 
   private DeletionPropagation propagation() {
