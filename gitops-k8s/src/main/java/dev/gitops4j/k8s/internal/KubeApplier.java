@@ -75,7 +75,11 @@ public final class KubeApplier implements Applier {
         } catch (KubernetesClientException again) {
           throw failure(id, "apply", again);
         }
-        remark = "took fields back from " + String.join(", ", managers) + " (imperative edit)";
+        remark =
+            (dryRun ? "would take" : "took")
+                + " fields back from "
+                + String.join(", ", managers)
+                + " (imperative edit)";
       } else if (!managers.isEmpty()) {
         throw new TargetException(
             id
