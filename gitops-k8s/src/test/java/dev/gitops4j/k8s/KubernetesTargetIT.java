@@ -188,6 +188,37 @@ class KubernetesTargetIT {
   }
 
   @Test
+  void prunesOutsideNarrowedAllowListsAreRefused() throws Exception {
+    KubernetesTarget open = target().createNamespaces(true).build();
+    try (Rig rig = new Rig("narrowed", open.target("narrowed"), SyncPolicy.automatic())) {
+      rig.commit(
+          files(
+              "a.yaml", configMap("narrowed-a", "a", "1"),
+              "b.yaml", configMap("narrowed-b", "b", "1"),
+              "c.yaml", configMap("narrowed-a", "c", "1")));
+      assertThat(rig.pass().status()).isEqualTo(PassStatus.SYNCED);
+
+      KubernetesTarget fenced = target().allowNamespaces("narrowed-a").build();
+      rig.restart(fenced.target("narrowed"), SyncPolicy.automatic());
+      rig.commit(files("a.yaml", configMap("narrowed-a", "a", "1")));
+      PassResult result = rig.pass();
+      assertThat(result.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(result.results())
+          .anySatisfy(
+              r ->
+                  assertThat(r.message())
+                      .contains("ConfigMap narrowed-b/b")
+                      .contains("not pruned")
+                      .contains("namespace narrowed-b is not allowed"));
+      assertThat(cm("narrowed-b", "b")).as("outside the allow-list: kept").isNotNull();
+      assertThat(cm("narrowed-a", "c")).as("inside: pruned").isNull();
+      assertThat(fenced.inventoryStore().load("narrowed").resources())
+          .as("still owned, so a wider allow-list can prune it later")
+          .contains(ResourceId.of("ConfigMap", "narrowed-b", "b"));
+    }
+  }
+
+  @Test
   void unknownKindIsReportedWithItsFile() throws Exception {
     KubernetesTarget k8s = target().build();
     try (Rig rig = new Rig("unknown", k8s.target("unknown"), SyncPolicy.automatic())) {

@@ -79,7 +79,7 @@ class OperationsIT {
                 Application.builder("heal")
                     .source(repo)
                     .target(k8s.target("heal"))
-                    .policy(SyncPolicy.automatic().toBuilder().force(true).build())
+                    .policy(SyncPolicy.automatic()) // force off: hand edits are healed anyway
                     .interval(Duration.ofHours(1))
                     .build())
             .build()) {

@@ -80,6 +80,33 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   /**
+   * A listener that lets {@code engine} reconcile only while this candidate leads: it suspends
+   * every application of the engine at once, resumes them all (each resume requests a pass) when
+   * leadership starts and suspends them again when it stops. Register the applications before
+   * calling this; one registered later runs until the next leadership change. A pass already
+   * running when leadership is lost finishes its current steps.
+   *
+   * <pre>{@code
+   * LeaderElection.builder(client, "gitops", "gitops4j-leader").listener(LeaderElection.gate(engine))
+   * }</pre>
+   */
+  public static Listener gate(dev.gitops4j.engine.Engine engine) {
+    Objects.requireNonNull(engine, "engine");
+    engine.applications().forEach(engine::suspend);
+    return new Listener() {
+      @Override
+      public void startedLeading() {
+        engine.applications().forEach(engine::resume);
+      }
+
+      @Override
+      public void stoppedLeading() {
+        engine.applications().forEach(engine::suspend);
+      }
+    };
+  }
+
+  /**
    * Starts describing a candidate.
    *
    * @param namespace namespace of the Lease

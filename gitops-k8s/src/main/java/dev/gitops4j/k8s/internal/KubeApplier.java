@@ -62,7 +62,25 @@ public final class KubeApplier implements Applier {
       result = applyCreatingNamespace(kind, id, body, dryRun, force);
     } catch (KubernetesClientException e) {
       List<String> managers = Errors.conflictingManagers(e);
-      if (!managers.isEmpty()) {
+      if (!managers.isEmpty() && !force && imperativeOnly(kind, id, managers)) {
+        // Hand edits took the fields over; drift correction takes them back. Only another
+        // applier's fields stay protected unless force is set.
+        LOG.info(
+            "{}: taking fields {} back from imperative edits by {}",
+            id,
+            Errors.fields(e),
+            managers);
+        try {
+          result = applyCreatingNamespace(kind, id, body, dryRun, true);
+        } catch (KubernetesClientException again) {
+          throw failure(id, "apply", again);
+        }
+        remark =
+            (dryRun ? "would take" : "took")
+                + " fields back from "
+                + String.join(", ", managers)
+                + " (imperative edit)";
+      } else if (!managers.isEmpty()) {
         throw new TargetException(
             id
                 + ": fields "
@@ -72,8 +90,7 @@ public final class KubeApplier implements Applier {
                 + "; not applied (force resolves conflicts in favour of Git)",
             false,
             cause(id, e));
-      }
-      if (Errors.isImmutable(e)) {
+      } else if (Errors.isImmutable(e)) {
         if (!force) {
           throw new TargetException(
               id
@@ -131,6 +148,17 @@ public final class KubeApplier implements Applier {
         return body; // the namespace is not really there, so the object cannot be dry-run yet
       }
       return cluster.apply(kind, id, body, false, force);
+    }
+  }
+
+  /** Whether every conflicting manager only ever updated the live object (never applied). */
+  private boolean imperativeOnly(KindInfo kind, ResourceId id, List<String> managers)
+      throws TargetException {
+    try {
+      return ManagedFields.onlyImperative(
+          Cluster.toJson(cluster.resource(kind, id).get()), managers);
+    } catch (KubernetesClientException e) {
+      throw failure(id, "read for a conflict", e);
     }
   }
 
@@ -206,6 +234,11 @@ public final class KubeApplier implements Applier {
 
   private String delete(LiveResource live, boolean dryRun) throws TargetException {
     ResourceId id = live.id();
+    // The allow-lists may have narrowed since the object was created: never delete outside them.
+    String refusal = refusal(id);
+    if (refusal != null) {
+      throw new TargetException(id + ": not pruned: " + refusal, false);
+    }
     Optional<KindInfo> kind =
         cluster.discovery.find(id.kind(), live.body().path("apiVersion").asText(null));
     if (kind.isEmpty()) {
@@ -232,6 +265,29 @@ public final class KubeApplier implements Applier {
     } catch (KubernetesClientException e) {
       throw failure(id, "delete", e);
     }
+  }
+
+  /** Why the allow-lists forbid touching {@code id}, or {@code null}. */
+  private String refusal(ResourceId id) {
+    if (!Globs.anyMatches(cluster.settings.allowedKinds(), id.kind())) {
+      return "kind "
+          + id.kind()
+          + " is not allowed for this target (allowed: "
+          + cluster.settings.allowedKinds()
+          + ")";
+    }
+    String namespace = id.scope();
+    if (namespace == null && "Namespace".equals(id.kind())) {
+      namespace = id.name();
+    }
+    if (namespace != null && !Globs.anyMatches(cluster.settings.allowedNamespaces(), namespace)) {
+      return "namespace "
+          + namespace
+          + " is not allowed for this target (allowed: "
+          + cluster.settings.allowedNamespaces()
+          + ")";
+    }
+    return null;
   }
 
   private DeletionPropagation propagation() {

@@ -38,6 +38,33 @@ public final class ManagedFields {
     return out;
   }
 
+  /**
+   * Whether every one of {@code managers} changed {@code live} only imperatively: each has at least
+   * one {@code managedFields} entry and all its entries have {@code operation: Update} (a {@code
+   * kubectl edit}, a client update or patch), none {@code Apply} (another declarative owner).
+   */
+  public static boolean onlyImperative(JsonNode live, java.util.Collection<String> managers) {
+    if (live == null || managers.isEmpty()) {
+      return false;
+    }
+    for (String manager : managers) {
+      boolean seen = false;
+      for (JsonNode entry : live.path("metadata").path("managedFields")) {
+        if (!manager.equals(entry.path("manager").asText(null))) {
+          continue;
+        }
+        if (!"Update".equals(entry.path("operation").asText(""))) {
+          return false;
+        }
+        seen = true;
+      }
+      if (!seen) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void walk(JsonNode fields, JsonNode live, String pointer, List<String> out) {
     Iterator<Map.Entry<String, JsonNode>> it = fields.fields();
     while (it.hasNext()) {

@@ -46,4 +46,24 @@ class ManagedFieldsTest {
   void noManagerMatchesNothing() throws Exception {
     assertThat(ManagedFields.ownedBy(live(), m -> false)).isEmpty();
   }
+
+  @Test
+  void onlyImperativeWhenEveryManagerOnlyUpdated() throws Exception {
+    JsonNode live =
+        JSON.readTree(
+            """
+            {"metadata": {"managedFields": [
+              {"manager": "gitops4j", "operation": "Apply"},
+              {"manager": "kubectl-edit", "operation": "Update"},
+              {"manager": "both", "operation": "Update"},
+              {"manager": "both", "operation": "Apply"},
+              {"manager": "other", "operation": "Apply"}]}}
+            """);
+    assertThat(ManagedFields.onlyImperative(live, java.util.List.of("kubectl-edit"))).isTrue();
+    assertThat(ManagedFields.onlyImperative(live, java.util.List.of("kubectl-edit", "other")))
+        .isFalse();
+    assertThat(ManagedFields.onlyImperative(live, java.util.List.of("both"))).isFalse();
+    assertThat(ManagedFields.onlyImperative(live, java.util.List.of("gone"))).isFalse();
+    assertThat(ManagedFields.onlyImperative(live, java.util.List.of())).isFalse();
+  }
 }
