@@ -229,6 +229,8 @@ public final class Engine implements AutoCloseable {
    * @param eventDebounce quiet time before target events trigger a pass
    * @param shutdownGrace how long close() waits for passes in flight
    * @param random source of jitter
+   * @param circuitOpen how long a target endpoint's circuit breaker stays open before it lets a
+   *     trial call through
    */
   public record Settings(
       int maxConcurrentPasses,
@@ -239,7 +241,8 @@ public final class Engine implements AutoCloseable {
       double intervalJitter,
       Duration eventDebounce,
       Duration shutdownGrace,
-      RandomGenerator random) {}
+      RandomGenerator random,
+      Duration circuitOpen) {}
 
   /** Builder for {@link Engine}. */
   public static final class Builder {
@@ -256,6 +259,7 @@ public final class Engine implements AutoCloseable {
     private Duration eventDebounce = Duration.ofMillis(500);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private RandomGenerator random = RandomGenerator.getDefault();
+    private Duration circuitOpen = Duration.ofSeconds(30);
     private HistoryStore history;
     private final List<ReconcileListener> listeners = new ArrayList<>();
     private final List<Application> applications = new ArrayList<>();
@@ -342,6 +346,15 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long the circuit breaker of a failing target endpoint stays open (failing fast) before it
+     * lets a trial call through; default 30 s.
+     */
+    public Builder circuitOpenDuration(Duration duration) {
+      this.circuitOpen = positive(duration, "circuitOpenDuration");
+      return this;
+    }
+
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -372,7 +385,8 @@ public final class Engine implements AutoCloseable {
           intervalJitter,
           eventDebounce,
           shutdownGrace,
-          random);
+          random,
+          circuitOpen);
     }
 
     private static Duration positive(Duration value, String what) {

@@ -136,6 +136,7 @@ class RestartIT {
     try (Engine engine =
         Engine.builder()
             .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+            .circuitOpenDuration(Duration.ofSeconds(1))
             .listener(
                 new ReconcileListener() {
                   @Override

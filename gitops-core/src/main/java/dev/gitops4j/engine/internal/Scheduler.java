@@ -76,7 +76,7 @@ public final class Scheduler {
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .waitDurationInOpenState(settings.circuitOpen())
                 .recordException(Scheduler::isTransientTargetFailure)
                 .build());
     this.reconciler =

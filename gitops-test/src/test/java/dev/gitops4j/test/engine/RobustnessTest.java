@@ -196,4 +196,36 @@ class RobustnessTest {
       assertThat(engine.lastResult("shop").orElseThrow().status()).isEqualTo(PassStatus.SYNCED);
     }
   }
+
+  @Test
+  void aFailingEndpointOpensItsCircuitAndIsNotCalledUntilItHalfOpens() throws Exception {
+    InMemorySource source = InMemorySource.create();
+    source.commit(files("a", "1"));
+    InMemoryTarget target = InMemoryTarget.create();
+    target.failWhen(step -> true, new dev.gitops4j.model.TargetException("etcd timeout", true));
+    try (Engine engine =
+        Engine.builder()
+            .passExecutor(Runnable::run)
+            .circuitOpenDuration(java.time.Duration.ofMillis(200))
+            .application(Application.builder("shop").source(source).target(target.target()).build())
+            .build()) {
+      PassResult result = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      for (int pass = 0; pass < 5 && !result.error().contains("circuit breaker open"); pass++) {
+        result = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      }
+      assertThat(result.error()).contains("circuit breaker open for memory");
+      int callsSoFar = target.operations().size();
+      PassResult stillOpen = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      assertThat(stillOpen.error()).contains("circuit breaker open");
+      assertThat(target.operations()).hasSize(callsSoFar);
+
+      target.clearFailures();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      PassResult recovered = stillOpen;
+      while (recovered.status() != PassStatus.SYNCED && System.nanoTime() < deadline) {
+        recovered = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      }
+      assertThat(recovered.status()).isEqualTo(PassStatus.SYNCED);
+    }
+  }
 }
