@@ -59,6 +59,7 @@ final class ConfigFile {
   static List<AppSpec> read(Path file, Set<String> targetTypes) {
     String name = file.toString();
     List<AppSpec> apps = new ArrayList<>();
+    int index = -1;
     try (JsonParser parser = YAML.createParser(Files.newBufferedReader(file))) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {
@@ -81,6 +82,7 @@ final class ConfigFile {
           if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw problem(name, at, "each application must be a mapping");
           }
+          index++;
           Entry entry = YAML.readValue(parser, Entry.class);
           apps.add(toSpec(entry, name, at, targetTypes));
         }
@@ -100,7 +102,10 @@ final class ConfigFile {
                       .sorted()
                       .collect(Collectors.joining(", "))
                   + ")";
-      throw problem(name, e.getLocation(), "unknown key '" + e.getPropertyName() + "'" + known);
+      throw problem(
+          name, keyLocation(file, index, e), "unknown key '" + e.getPropertyName() + "'" + known);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw problem(name, keyLocation(file, index, e), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw problem(name, e.getLocation(), e.getOriginalMessage());
     } catch (IOException e) {
@@ -166,6 +171,50 @@ final class ConfigFile {
       }
     } else {
       into.put(key, value == null || value.isNull() ? "" : value.asText());
+    }
+  }
+
+  /**
+   * Where the key a binding error is about was written. Jackson reports where the reader stopped,
+   * which for records is the end of the mapping; a second read finds the key itself.
+   */
+  private static JsonLocation keyLocation(
+      Path file, int index, com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder("/applications/").append(index);
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+      pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
+    }
+    Map<String, JsonLocation> keys = new java.util.HashMap<>();
+    try (JsonParser parser = YAML.createParser(Files.newBufferedReader(file))) {
+      parser.nextToken();
+      walk(parser, "", keys);
+    } catch (IOException | RuntimeException unreadable) {
+      return e.getLocation();
+    }
+    // The deepest key of the path that exists: a missing value is reported at its parent.
+    for (String at = pointer.toString(); !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
+      if (keys.containsKey(at)) {
+        return keys.get(at);
+      }
+    }
+    return e.getLocation();
+  }
+
+  private static void walk(JsonParser parser, String prefix, Map<String, JsonLocation> keys)
+      throws IOException {
+    if (parser.currentToken() == JsonToken.START_OBJECT) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = prefix + "/" + parser.currentName();
+        keys.put(key, parser.currentTokenLocation());
+        parser.nextToken();
+        walk(parser, key, keys);
+      }
+    } else if (parser.currentToken() == JsonToken.START_ARRAY) {
+      int i = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        keys.put(prefix + "/" + i, parser.currentTokenLocation());
+        walk(parser, prefix + "/" + i++, keys);
+      }
     }
   }
 
