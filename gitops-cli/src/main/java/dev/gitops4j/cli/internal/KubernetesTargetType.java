@@ -65,7 +65,11 @@ final class KubernetesTargetType implements TargetType {
       // KUBECONFIG, ~/.kube/config or the in-cluster service account, as kubectl does.
       config = Config.autoConfigure(context);
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory())
+            .build();
     clients.add(client);
     KubernetesTarget.Builder builder = KubernetesTarget.builder(client);
     if (options.containsKey("namespace")) {

@@ -23,6 +23,11 @@ final class SyncCommand extends AppCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Send every change as a dry run; persist nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--force",
+      description = "Take over fields another manager changed (Kubernetes conflicts) for Git.")
+  boolean force;
+
   SyncCommand(Context ctx) {
     super(ctx);
   }
@@ -44,6 +49,7 @@ final class SyncCommand extends AppCommand implements Callable<Integer> {
                         .mode(SyncPolicy.Mode.AUTOMATIC)
                         .selfHeal(true)
                         .dryRun(dryRun)
+                        .force(force || p.force())
                         .build(),
                 history,
                 List.of(progress),
