@@ -111,20 +111,24 @@ final class AppOptions {
     if (config != null) {
       if (repo != null
           || target != null
-          || flagOptions().size() > 0
-          || ref != null
-          || tag != null
-          || semver != null
-          || commit != null
+          || !flagOptions().isEmpty()
           || path != null
           || name != null) {
         throw new CliException(
-            "--config declares the applications; do not combine it with --repo, --target or"
-                + " other application flags");
+            "--config declares the applications; do not combine it with --repo, --target, --path,"
+                + " --name or target options");
+      }
+      RefSpec refOverride = null;
+      if (ref != null || tag != null || semver != null || commit != null) {
+        try {
+          refOverride = Refs.choose(ref, tag, semver, commit);
+        } catch (IllegalArgumentException e) {
+          throw new CliException(e.getMessage());
+        }
       }
       for (AppSpec spec : ConfigFile.read(config, TargetTypes.names())) {
         if (only.isEmpty() || only.contains(spec.name())) {
-          specs.add(override(spec));
+          specs.add(override(spec, refOverride));
         }
       }
       for (String wanted : only) {
@@ -172,8 +176,10 @@ final class AppOptions {
     return specs;
   }
 
-  private AppSpec override(AppSpec spec) {
-    if (policy == null && prune == null && selfHeal == null) {
+  // Flags given with --config apply to every selected application: a pull-request ref to
+  // preview, or a policy for this run.
+  private AppSpec override(AppSpec spec, RefSpec refOverride) {
+    if (policy == null && prune == null && selfHeal == null && refOverride == null) {
       return spec;
     }
     SyncPolicy base = spec.policy();
@@ -190,7 +196,7 @@ final class AppOptions {
     return new AppSpec(
         spec.name(),
         spec.url(),
-        spec.ref(),
+        refOverride != null ? refOverride : spec.ref(),
         spec.path(),
         spec.targetType(),
         spec.options(),
