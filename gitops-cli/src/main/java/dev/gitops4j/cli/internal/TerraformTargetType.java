@@ -28,14 +28,16 @@ final class TerraformTargetType implements TargetType {
   @Override
   public Target open(String application, Map<String, String> options, Path stateDir) {
     Path dir =
-        options.containsKey("dir") ? Path.of(options.get("dir")) : stateDir.resolve("terraform");
+        options.containsKey("dir")
+            ? Path.of(options.get("dir")).toAbsolutePath()
+            : stateDir.resolve("terraform");
     TerraformTarget.Builder builder = TerraformTarget.builder(dir);
     options.forEach(
         (key, value) -> {
           switch (key) {
             case "binary" -> builder.binary(Path.of(value));
-            case "cli-config" -> builder.cliConfig(Path.of(value));
-            case "plugin-cache" -> builder.pluginCacheDir(Path.of(value));
+            case "cli-config" -> builder.cliConfig(Path.of(value).toAbsolutePath());
+            case "plugin-cache" -> builder.pluginCacheDir(Path.of(value).toAbsolutePath());
             case "var-file" -> builder.varFile(value);
             case "backend-config" -> builder.backendConfig(value);
             case "dir" -> {}

@@ -58,6 +58,8 @@ final class Workspace implements AutoCloseable {
       List<ReconcileListener> listeners,
       Duration timeout) {
     Workspace ws = new Workspace(specs, timeout);
+    // Tools the targets run (tofu) work in their own directories: hand them absolute paths.
+    stateDir = stateDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(stateDir);
       Engine.Builder engine = Engine.builder().passTimeout(timeout);
