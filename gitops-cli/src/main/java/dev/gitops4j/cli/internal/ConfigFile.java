@@ -1,0 +1,228 @@
+package dev.gitops4j.cli.internal;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.model.Origin;
+import dev.gitops4j.model.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a {@code gitops4j.yaml} file. Every error names the file, line and column; the whole file
+ * is read and checked before any application is opened.
+ *
+ * <pre>
+ * applications:
+ *   - name: shop
+ *     source: {url: https://git.example.com/shop.git, ref: main, path: prod}
+ *     target: {type: k8s, options: {kubeconfig: ~/.kube/config, namespace: shop}}
+ *     policy: {mode: automatic, prune: true, selfHeal: true}
+ * </pre>
+ */
+final class ConfigFile {
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  record Entry(String name, SourceEntry source, TargetEntry target, PolicyEntry policy) {}
+
+  record SourceEntry(
+      String url, String ref, String tag, String semver, String commit, String path) {}
+
+  record TargetEntry(String type, Map<String, JsonNode> options) {}
+
+  record PolicyEntry(String mode, Boolean prune, Boolean selfHeal) {}
+
+  private ConfigFile() {}
+
+  /** Parses and checks {@code file}; throws a {@link CliException} naming file:line:column. */
+  static List<AppSpec> read(Path file, Set<String> targetTypes) {
+    String name = file.toString();
+    List<AppSpec> apps = new ArrayList<>();
+    int index = -1;
+    try (JsonParser parser = YAML.createParser(Files.newBufferedReader(file))) {
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw problem(
+            name, parser.currentTokenLocation(), "expected a mapping with 'applications'");
+      }
+      boolean sawApplications = false;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonLocation keyAt = parser.currentTokenLocation();
+        if (!key.equals("applications")) {
+          throw problem(name, keyAt, "unknown key '" + key + "' (expected: applications)");
+        }
+        sawApplications = true;
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+          throw problem(name, parser.currentTokenLocation(), "'applications' must be a list");
+        }
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          JsonLocation at = parser.currentTokenLocation();
+          if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw problem(name, at, "each application must be a mapping");
+          }
+          index++;
+          Entry entry = YAML.readValue(parser, Entry.class);
+          apps.add(toSpec(entry, name, at, targetTypes));
+        }
+      }
+      if (!sawApplications || apps.isEmpty()) {
+        throw problem(name, parser.currentTokenLocation(), "no applications declared");
+      }
+    } catch (NoSuchFileException e) {
+      throw new CliException(name + ": no such file");
+    } catch (UnrecognizedPropertyException e) {
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : " (expected one of: "
+                  + e.getKnownPropertyIds().stream()
+                      .map(String::valueOf)
+                      .sorted()
+                      .collect(Collectors.joining(", "))
+                  + ")";
+      throw problem(
+          name, keyLocation(file, index, e), "unknown key '" + e.getPropertyName() + "'" + known);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw problem(name, keyLocation(file, index, e), e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw problem(name, e.getLocation(), e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new CliException(name + ": cannot read: " + e.getMessage(), e);
+    }
+    Set<String> names = new HashSet<>();
+    for (AppSpec app : apps) {
+      if (!names.add(app.name())) {
+        throw new CliException(app.where() + ": application '" + app.name() + "' declared twice");
+      }
+    }
+    return apps;
+  }
+
+  private static AppSpec toSpec(Entry e, String file, JsonLocation at, Set<String> targetTypes) {
+    String where = origin(file, at).toString();
+    if (e.name() == null || e.name().isBlank()) {
+      throw new CliException(where + ": application needs a 'name'");
+    }
+    if (e.source() == null || e.source().url() == null || e.source().url().isBlank()) {
+      throw new CliException(where + ": application '" + e.name() + "' needs 'source.url'");
+    }
+    if (e.target() == null || e.target().type() == null) {
+      throw new CliException(where + ": application '" + e.name() + "' needs 'target.type'");
+    }
+    String type = e.target().type();
+    if (!targetTypes.contains(type)) {
+      throw new CliException(
+          where
+              + ": application '"
+              + e.name()
+              + "': unknown target type '"
+              + type
+              + "' (known: "
+              + String.join(", ", targetTypes)
+              + ")");
+    }
+    RefSpec ref;
+    SyncPolicy policy;
+    try {
+      SourceEntry s = e.source();
+      ref = Refs.choose(s.ref(), s.tag(), s.semver(), s.commit());
+      PolicyEntry p = e.policy();
+      policy = p == null ? SyncPolicy.automatic() : Policies.of(p.mode(), p.prune(), p.selfHeal());
+    } catch (IllegalArgumentException ex) {
+      throw new CliException(where + ": application '" + e.name() + "': " + ex.getMessage());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    if (e.target().options() != null) {
+      e.target().options().forEach((k, v) -> flatten(k, v, options));
+    }
+    return new AppSpec(
+        e.name(), e.source().url(), ref, e.source().path(), type, options, policy, where);
+  }
+
+  // Nested option maps (terraform vars) become dotted keys: vars: {region: x} -> var.region.
+  private static void flatten(String key, JsonNode value, Map<String, String> into) {
+    if (value != null && value.isObject()) {
+      String prefix = key.equals("vars") ? "var" : key;
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        flatten(prefix + "." + field.getKey(), field.getValue(), into);
+      }
+    } else {
+      into.put(key, value == null || value.isNull() ? "" : value.asText());
+    }
+  }
+
+  /**
+   * Where the key a binding error is about was written. Jackson reports where the reader stopped,
+   * which for records is the end of the mapping; a second read finds the key itself.
+   */
+  private static JsonLocation keyLocation(
+      Path file, int index, com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder("/applications/").append(index);
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+      pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
+    }
+    Map<String, JsonLocation> keys = new java.util.HashMap<>();
+    try (JsonParser parser = YAML.createParser(Files.newBufferedReader(file))) {
+      parser.nextToken();
+      walk(parser, "", keys);
+    } catch (IOException | RuntimeException unreadable) {
+      return e.getLocation();
+    }
+    // The deepest key of the path that exists: a missing value is reported at its parent.
+    for (String at = pointer.toString(); !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
+      if (keys.containsKey(at)) {
+        return keys.get(at);
+      }
+    }
+    return e.getLocation();
+  }
+
+  private static void walk(JsonParser parser, String prefix, Map<String, JsonLocation> keys)
+      throws IOException {
+    if (parser.currentToken() == JsonToken.START_OBJECT) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = prefix + "/" + parser.currentName();
+        keys.put(key, parser.currentTokenLocation());
+        parser.nextToken();
+        walk(parser, key, keys);
+      }
+    } else if (parser.currentToken() == JsonToken.START_ARRAY) {
+      int i = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        keys.put(prefix + "/" + i, parser.currentTokenLocation());
+        walk(parser, prefix + "/" + i++, keys);
+      }
+    }
+  }
+
+  private static Origin origin(String file, JsonLocation at) {
+    return at == null ? Origin.of(file, 1) : new Origin(file, at.getLineNr(), at.getColumnNr());
+  }
+
+  private static CliException problem(String file, JsonLocation at, String message) {
+    return new CliException(new Problem(origin(file, at), message).toString());
+  }
+}

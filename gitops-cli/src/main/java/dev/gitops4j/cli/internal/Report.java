@@ -1,0 +1,79 @@
+package dev.gitops4j.cli.internal;
+
+import dev.gitops4j.engine.PassResult;
+import dev.gitops4j.engine.PassStatus;
+import dev.gitops4j.model.Change;
+import dev.gitops4j.model.Plan;
+import dev.gitops4j.model.Step;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Prints pass results the same way for every command. */
+final class Report {
+
+  private Report() {}
+
+  static void pass(PrintWriter out, AppSpec spec, PassResult result, boolean steps) {
+    StringBuilder line =
+        new StringBuilder(result.application()).append(": ").append(result.status());
+    if (!result.revision().isEmpty()) {
+      line.append(" at ").append(shortId(result.revision()));
+    }
+    line.append(" (").append(spec.ref().describe()).append(')');
+    if (result.failed()) {
+      line.append(": ").append(result.error());
+    } else {
+      result.planned().ifPresent(plan -> line.append(": ").append(plan.summary()));
+    }
+    out.println(line);
+    if (steps && !result.failed()) {
+      result.planned().ifPresent(plan -> printSteps(out, plan));
+    }
+    out.flush();
+  }
+
+  private static void printSteps(PrintWriter out, Plan plan) {
+    for (Step step : plan.steps()) {
+      String mark =
+          switch (step.action()) {
+            case CREATE -> "+";
+            case UPDATE -> "~";
+            case DELETE -> "-";
+          };
+      String paths =
+          step.changes().isEmpty()
+              ? ""
+              : step.changes().stream()
+                  .map(Change::path)
+                  .limit(5)
+                  .collect(
+                      Collectors.joining(", ", "  (", step.changes().size() > 5 ? ", ...)" : ")"));
+      out.println(
+          "  "
+              + mark
+              + " "
+              + step.action().name().toLowerCase(java.util.Locale.ROOT)
+              + " "
+              + step.id()
+              + paths);
+    }
+    for (Plan.Kept kept : plan.kept()) {
+      out.println("  = keep " + kept.id() + " (" + kept.reason() + ")");
+    }
+  }
+
+  /** 0 all in sync, 1 any failed, 2 otherwise (drift), for {@code plan} and {@code diff}. */
+  static int planExitCode(List<PassResult> results) {
+    if (results.stream().anyMatch(PassResult::failed)) {
+      return dev.gitops4j.cli.Main.ERROR;
+    }
+    return results.stream().allMatch(r -> r.status() == PassStatus.IN_SYNC)
+        ? dev.gitops4j.cli.Main.OK
+        : dev.gitops4j.cli.Main.DRIFT;
+  }
+
+  static String shortId(String revision) {
+    return revision.length() > 12 ? revision.substring(0, 12) : revision;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.gitops4j.cli.internal;
+
+import dev.gitops4j.cli.Main;
+import dev.gitops4j.engine.PassResult;
+import dev.gitops4j.engine.PassStatus;
+import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.history.JsonLinesHistoryStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Applies Git to the live target once. */
+@Command(
+    name = "sync",
+    description = {
+      "Apply Git to the live target once, then exit.",
+      "Exit code: 0 synced (or dry run done), 1 error."
+    })
+final class SyncCommand extends AppCommand implements Callable<Integer> {
+
+  @Option(names = "--dry-run", description = "Send every change as a dry run; persist nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--force",
+      description = "Take over fields another manager changed (Kubernetes conflicts) for Git.")
+  boolean force;
+
+  SyncCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    // Running sync is the approval: whatever the configured mode, this run applies.
+    List<AppSpec> specs = apps.specs();
+    boolean anyPrune = specs.stream().anyMatch(s -> s.policy().prune());
+    Progress progress = new Progress(ctx.out(), ctx.terminal(), anyPrune);
+    try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(historyFile());
+        Workspace ws =
+            Workspace.open(
+                specs,
+                state.stateDir,
+                ctx.env(),
+                p ->
+                    p.toBuilder()
+                        .mode(SyncPolicy.Mode.AUTOMATIC)
+                        .selfHeal(true)
+                        .dryRun(dryRun)
+                        .force(force || p.force())
+                        .build(),
+                history,
+                List.of(progress),
+                timeout)) {
+      int code = Main.OK;
+      for (AppSpec spec : ws.specs()) {
+        PassResult result = ws.await(ws.engine().trigger(spec.name()));
+        progress.finish();
+        Report.pass(ctx.out(), spec, result, false);
+        if (!(result.status() == PassStatus.SYNCED
+            || result.status() == PassStatus.IN_SYNC
+            || result.status() == PassStatus.DRY_RUN)) {
+          code = Main.ERROR;
+        }
+      }
+      return code;
+    }
+  }
+
+  private java.nio.file.Path historyFile() throws IOException {
+    java.nio.file.Path file = state.history();
+    if (file.toAbsolutePath().getParent() != null) {
+      java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    }
+    return file;
+  }
+}
