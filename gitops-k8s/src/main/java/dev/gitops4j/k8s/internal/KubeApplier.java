@@ -129,7 +129,8 @@ public final class KubeApplier implements Applier {
         throw e;
       }
       if (cluster.client.namespaces().withName(id.scope()).get() != null) {
-        throw e;
+        // Another step of the same wave may have just created it: apply once more.
+        return cluster.apply(kind, id, body, dryRun, force);
       }
       ObjectNode namespace = Cluster.JSON.createObjectNode();
       namespace.put("apiVersion", "v1").put("kind", "Namespace");
