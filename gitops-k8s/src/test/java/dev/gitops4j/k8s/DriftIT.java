@@ -26,8 +26,8 @@ class DriftIT {
   static TestCluster.RequestCounter counter = new TestCluster.RequestCounter();
   static KubernetesClient client;
 
-  /** Objects in the no-op test; raise with -Dgitops4j.k8s.noop.objects=1000. */
-  static final int NOOP_OBJECTS = Integer.getInteger("gitops4j.k8s.noop.objects", 300);
+  /** Objects in the no-op test; change with -Dgitops4j.k8s.noop.objects=N. */
+  static final int NOOP_OBJECTS = Integer.getInteger("gitops4j.k8s.noop.objects", 1000);
 
   @BeforeAll
   static void start() {
