@@ -156,16 +156,23 @@ class KubernetesCliIT {
       assertThat(inSync.exitCode()).as(inSync.toString()).isEqualTo(Main.OK);
       assertThat(inSync.out()).isEmpty();
 
-      // A hand edit is drift; the other manager's fields are taken back only with --force.
+      // Drift caused by another applier: its fields are taken back only with --force.
+      // Another declarative owner takes the field: a conflict only --force resolves. (Imperative
+      // edits, by contrast, are taken back without force.)
       client
           .configMaps()
           .inNamespace(ns)
-          .withName("greeting")
-          .edit(
-              cm -> {
-                cm.getData().put("greeting", "edited");
-                return cm;
-              });
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("greeting")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .addToData("greeting", "edited")
+                  .build())
+          .fieldManager("other-applier")
+          .forceConflicts()
+          .serverSideApply();
       Run drifted = run("diff", app);
       assertThat(drifted.exitCode()).isEqualTo(Main.DRIFT);
       assertThat(drifted.out()).contains("-  greeting: edited").contains("+  greeting: hello");
