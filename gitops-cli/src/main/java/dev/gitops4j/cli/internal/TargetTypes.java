@@ -15,6 +15,7 @@ final class TargetTypes {
     TYPES.put("kubernetes", KubernetesTargetType::new);
     TYPES.put("terraform", TerraformTargetType::new);
     TYPES.put("tofu", TerraformTargetType::new);
+    TYPES.put("host", HostTargetType::new);
   }
 
   private TargetTypes() {}

@@ -39,7 +39,8 @@ public final class KubeRenderer implements Renderer {
   }
 
   @Override
-  public DesiredState render(Snapshot snapshot) throws InvalidDesiredStateException {
+  public DesiredState render(Snapshot snapshot)
+      throws InvalidDesiredStateException, TargetException {
     Optional<String> kustomization = Kustomize.kustomization(snapshot);
     Snapshot input = snapshot;
     if (kustomization.isPresent()) {
@@ -80,21 +81,18 @@ public final class KubeRenderer implements Renderer {
 
   /** Sets the default namespace where needed; null (with a problem) when the scope is unknown. */
   private DesiredResource place(
-      DesiredResource resource, Map<String, Boolean> declaredScopes, List<Problem> problems) {
+      DesiredResource resource, Map<String, Boolean> declaredScopes, List<Problem> problems)
+      throws TargetException {
     ResourceId id = resource.id();
     Boolean namespaced =
         Discovery.builtinNamespaced(id.kind()).orElse(declaredScopes.get(id.kind()));
     if (namespaced == null) {
-      try {
-        namespaced =
-            discovery
-                .find(id.kind(), resource.body().path("apiVersion").asText(null))
-                .map(KindInfo::namespaced)
-                .orElse(null);
-      } catch (TargetException e) {
-        throw new IllegalStateException(
-            "cannot look up the scope of " + id.kind() + ": " + e.getMessage(), e);
-      }
+      // An unreachable API server is a target failure the engine retries, not an invalid revision.
+      namespaced =
+          discovery
+              .find(id.kind(), resource.body().path("apiVersion").asText(null))
+              .map(KindInfo::namespaced)
+              .orElse(null);
     }
     if (namespaced == null) {
       problems.add(
