@@ -136,7 +136,9 @@ public final class TerraformTarget {
     private InventoryStore inventoryStore;
 
     private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+      // The CLI runs with this directory as its working directory: relative paths would resolve
+      // twice.
+      this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
     }
 
     /**
@@ -150,13 +152,13 @@ public final class TerraformTarget {
 
     /** CLI configuration file ({@code TF_CLI_CONFIG_FILE}): mirrors, credentials, plugin cache. */
     public Builder cliConfig(Path file) {
-      this.cliConfig = Optional.of(file);
+      this.cliConfig = Optional.of(file.toAbsolutePath());
       return this;
     }
 
     /** Provider plugin cache shared across working directories ({@code TF_PLUGIN_CACHE_DIR}). */
     public Builder pluginCacheDir(Path dir) {
-      this.pluginCache = Optional.of(dir);
+      this.pluginCache = Optional.of(dir.toAbsolutePath());
       return this;
     }
 
