@@ -3,9 +3,8 @@ package dev.gitops4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitops4j.test.GitRepoFixture;
-import dev.gitops4j.test.Testbed;
+import dev.gitops4j.test.KubeApiServers;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,15 +50,7 @@ class KubernetesCliIT {
 
   @BeforeAll
   static void startApiServer() throws IOException {
-    Testbed testbed = Testbed.get();
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     kubeconfig = Files.createTempFile("gitops4j-cli-kubeconfig", ".yaml");
     Files.writeString(kubeconfig, server.getKubeConfigYaml(), StandardCharsets.UTF_8);

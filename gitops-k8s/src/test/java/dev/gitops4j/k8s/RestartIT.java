@@ -16,9 +16,8 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.InMemorySource;
-import dev.gitops4j.test.Testbed;
+import dev.gitops4j.test.KubeApiServers;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.process.KubeAPIServerProcess;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,15 +62,7 @@ class RestartIT {
 
   @BeforeAll
   static void start() throws IOException {
-    Testbed testbed = Testbed.get();
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     relay = new Relay(apiServerPort());
     Config config = Config.fromKubeconfig(server.getKubeConfigYaml());

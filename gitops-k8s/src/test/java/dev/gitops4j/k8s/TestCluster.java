@@ -1,8 +1,8 @@
 package dev.gitops4j.k8s;
 
+import dev.gitops4j.test.KubeApiServers;
 import dev.gitops4j.test.Testbed;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -37,14 +37,7 @@ final class TestCluster {
   final Path kubectl;
 
   private TestCluster(Testbed testbed) {
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     kubeconfigYaml = server.getKubeConfigYaml();
     try {

@@ -2,9 +2,9 @@ package dev.gitops4j.benchmarks.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gitops4j.test.KubeApiServers;
 import dev.gitops4j.test.Testbed;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -45,11 +45,7 @@ final class Cluster implements AutoCloseable {
     auditLog = work.resolve("audit.log");
     server =
         new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
+            KubeApiServers.offline()
                 .withApiServerFlag("--audit-policy-file", policy.toString())
                 .withApiServerFlag("--audit-log-path", auditLog.toString())
                 .withApiServerFlag("--audit-log-mode", "blocking")

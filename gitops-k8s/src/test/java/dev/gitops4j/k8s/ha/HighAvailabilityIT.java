@@ -3,11 +3,10 @@ package dev.gitops4j.k8s.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.gitops4j.test.KubeApiServers;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
-import dev.gitops4j.test.Testbed;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
@@ -49,15 +48,7 @@ class HighAvailabilityIT {
 
   @BeforeAll
   static void start() {
-    Testbed testbed = Testbed.get();
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     client =
         new KubernetesClientBuilder()

@@ -10,10 +10,9 @@ import dev.gitops4j.model.Health;
 import dev.gitops4j.model.HealthStatus;
 import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.test.KubeApiServers;
 import dev.gitops4j.test.ManualClock;
-import dev.gitops4j.test.Testbed;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -51,15 +50,7 @@ class HealthIT {
 
   @BeforeAll
   static void start() {
-    Testbed testbed = Testbed.get();
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     client =
         new KubernetesClientBuilder()

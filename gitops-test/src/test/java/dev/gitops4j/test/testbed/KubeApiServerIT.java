@@ -2,9 +2,8 @@ package dev.gitops4j.test.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gitops4j.test.Testbed;
+import dev.gitops4j.test.KubeApiServers;
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -31,16 +30,7 @@ class KubeApiServerIT {
 
   @BeforeAll
   static void start() {
-    Testbed testbed = Testbed.get();
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withTestDir(testbed.kubeApiTestDirectory().toString())
-                .withApiServerVersion(testbed.kubernetesVersion())
-                .withUpdateKubeConfig(false)
-                .withApiServerFlag("--bind-address", "127.0.0.1")
-                .build());
+    server = new KubeAPIServer(KubeApiServers.offline().build());
     server.start();
     client =
         new KubernetesClientBuilder()
