@@ -2,8 +2,6 @@ package dev.gitops4j.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.diff.DiffOptions;
-import dev.gitops4j.diff.Normalizers;
 import dev.gitops4j.diff.StructuralDiffer;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.ResourceId;
@@ -45,18 +43,7 @@ public class DiffBenchmark {
 
   @Setup
   public void setUp() {
-    differ =
-        StructuralDiffer.of(
-            DiffOptions.custom()
-                .normalizer(
-                    Normalizers.removeFields(
-                        "/status",
-                        "/metadata/resourceVersion",
-                        "/metadata/uid",
-                        "/metadata/generation",
-                        "/metadata/creationTimestamp",
-                        "/metadata/managedFields"))
-                .build());
+    differ = Fixtures.serverFieldsDiffer();
     String[] parts = object.split("-");
     int size = Integer.parseInt(parts[1]);
     ObjectNode body =

@@ -14,6 +14,21 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** The differ a Kubernetes target uses: server-set fields stripped before comparing. */
+  static dev.gitops4j.diff.StructuralDiffer serverFieldsDiffer() {
+    return dev.gitops4j.diff.StructuralDiffer.of(
+        dev.gitops4j.diff.DiffOptions.custom()
+            .normalizer(
+                dev.gitops4j.diff.Normalizers.removeFields(
+                    "/status",
+                    "/metadata/resourceVersion",
+                    "/metadata/uid",
+                    "/metadata/generation",
+                    "/metadata/creationTimestamp",
+                    "/metadata/managedFields"))
+            .build());
+  }
+
   /** A Deployment with {@code containers} containers, each with env, ports, probes and mounts. */
   static ObjectNode deployment(String name, int containers) {
     ObjectNode root = JSON.objectNode();

@@ -1,8 +1,6 @@
 package dev.gitops4j.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.diff.DiffOptions;
-import dev.gitops4j.diff.Normalizers;
 import dev.gitops4j.diff.StructuralDiffer;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
@@ -56,17 +54,7 @@ public class PassBenchmark {
 
   @Setup
   public void setUp() {
-    differ =
-        StructuralDiffer.of(
-            DiffOptions.custom()
-                .normalizer(
-                    Normalizers.removeFields(
-                        "/status",
-                        "/metadata/resourceVersion",
-                        "/metadata/uid",
-                        "/metadata/generation",
-                        "/metadata/creationTimestamp"))
-                .build());
+    differ = Fixtures.serverFieldsDiffer();
     List<DesiredResource> declared = new ArrayList<>();
     List<LiveResource> same = new ArrayList<>();
     List<LiveResource> changed = new ArrayList<>();

@@ -35,19 +35,14 @@ class RobustnessTest {
     InMemoryTarget memory = InMemoryTarget.create();
     AtomicBoolean explode = new AtomicBoolean(true);
     Target target =
-        Target.builder("memory")
-            .renderer(
-                snapshot -> {
-                  if (explode.get()) {
-                    throw new StackOverflowError("renderer recursed");
-                  }
-                  return dev.gitops4j.render.ManifestRenderer.ofDefaults().render(snapshot);
-                })
-            .liveState(memory)
-            .differ(dev.gitops4j.diff.StructuralDiffer.ofDefaults())
-            .applier(memory)
-            .inventoryStore(memory.inventoryStore())
-            .build();
+        withRenderer(
+            memory,
+            snapshot -> {
+              if (explode.get()) {
+                throw new StackOverflowError("renderer recursed");
+              }
+              return dev.gitops4j.render.ManifestRenderer.ofDefaults().render(snapshot);
+            });
     try (Engine engine =
         Engine.builder()
             .passExecutor(Runnable::run)
@@ -161,20 +156,14 @@ class RobustnessTest {
     InMemoryTarget memory = InMemoryTarget.create();
     AtomicBoolean unreachable = new AtomicBoolean(true);
     Target target =
-        Target.builder("memory")
-            .renderer(
-                snapshot -> {
-                  if (unreachable.get()) {
-                    throw new dev.gitops4j.model.TargetException(
-                        "discovery: connection refused", true);
-                  }
-                  return dev.gitops4j.render.ManifestRenderer.ofDefaults().render(snapshot);
-                })
-            .liveState(memory)
-            .differ(dev.gitops4j.diff.StructuralDiffer.ofDefaults())
-            .applier(memory)
-            .inventoryStore(memory.inventoryStore())
-            .build();
+        withRenderer(
+            memory,
+            snapshot -> {
+              if (unreachable.get()) {
+                throw new dev.gitops4j.model.TargetException("discovery: connection refused", true);
+              }
+              return dev.gitops4j.render.ManifestRenderer.ofDefaults().render(snapshot);
+            });
     dev.gitops4j.test.ManualClock clock = dev.gitops4j.test.ManualClock.create();
     dev.gitops4j.test.ManualScheduler timers = new dev.gitops4j.test.ManualScheduler(clock);
     try (Engine engine =
@@ -227,5 +216,16 @@ class RobustnessTest {
       }
       assertThat(recovered.status()).isEqualTo(PassStatus.SYNCED);
     }
+  }
+
+  /** The in-memory target with {@code renderer} in place of its own. */
+  private static Target withRenderer(InMemoryTarget memory, dev.gitops4j.render.Renderer renderer) {
+    return Target.builder("memory")
+        .renderer(renderer)
+        .liveState(memory)
+        .differ(dev.gitops4j.diff.StructuralDiffer.ofDefaults())
+        .applier(memory)
+        .inventoryStore(memory.inventoryStore())
+        .build();
   }
 }
