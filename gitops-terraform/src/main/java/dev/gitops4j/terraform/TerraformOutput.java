@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
- * A root module output as read with {@code output -json} after the last apply.
+ * A root module output as printed by the last apply (its {@code outputs} message).
  *
  * @param name output name
- * @param value the value; for sensitive outputs a redaction marker, never the value
+ * @param value the value; for sensitive outputs a redaction marker (the CLI does not print their
+ *     values, so the marker does not change with the value)
  * @param sensitive whether the configuration marks the output sensitive
  */
 public record TerraformOutput(String name, JsonNode value, boolean sensitive) {

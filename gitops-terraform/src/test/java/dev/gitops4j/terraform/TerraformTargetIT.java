@@ -457,6 +457,55 @@ class TerraformTargetIT {
   }
 
   @Test
+  void anInSyncPassRunsOnlyPlanAndConfigurationErrorsComeFromPlanWithFileAndLine()
+      throws Exception {
+    // The real CLI behind a wrapper that records each subcommand it runs.
+    Path calls = dir.resolve("calls.log");
+    Path wrapper = dir.resolve("tofu-recording");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\necho \"$1\" >> '" + calls + "'\nexec '" + Testbed.get().tofu() + "' \"$@\"\n");
+    wrapper.toFile().setExecutable(true);
+    Fixture f = new Fixture("commands", b -> b.binary(wrapper).varFile("env.tfvars"));
+    f.repo.commit(config("hello", true));
+    f.start(SyncPolicy.automatic());
+
+    PassResult first = f.pass();
+    assertThat(first.status()).as(first.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(Files.readAllLines(calls))
+        .containsExactly("version", "init", "plan", "show", "apply");
+
+    Files.delete(calls);
+    PassResult inSync = f.pass();
+    assertThat(inSync.status()).isEqualTo(PassStatus.IN_SYNC);
+    assertThat(Files.readAllLines(calls)).containsExactly("plan");
+    // Identities still come from the plan's stream: every resource and output is reported in sync.
+    assertThat(inSync.drift().drifts())
+        .extracting(Drift::id)
+        .containsExactlyInAnyOrder(
+            ResourceId.of("local_file", "a"),
+            ResourceId.of("local_file", "b"),
+            ResourceId.of("local_sensitive_file", "token"),
+            ResourceId.of("random_password", "pw"),
+            ResourceId.of(dev.gitops4j.terraform.internal.PlanView.OUTPUT_KIND, "a_path"),
+            ResourceId.of(dev.gitops4j.terraform.internal.PlanView.OUTPUT_KIND, "pw"));
+    assertThat(inSync.drift().drifts()).allMatch(d -> d.status() == Drift.Status.IN_SYNC);
+
+    // Not a syntax error (init still succeeds, and init-relevant blocks are unchanged): plan
+    // finds it, names file and line, and nothing is applied.
+    Map<String, String> broken = config("hello", true);
+    broken.put("main.tf", broken.get("main.tf").replace("var.greeting", "var.undeclared"));
+    f.repo.commit(broken);
+    Files.delete(calls);
+    PassResult failed = f.pass();
+    assertThat(failed.status()).isEqualTo(PassStatus.FAILED);
+    assertThat(failed.retryable()).isFalse();
+    assertThat(failed.error()).contains("main.tf:3").contains("undeclared");
+    assertThat(Files.readAllLines(calls)).containsExactly("plan");
+    assertThat(Files.readString(f.file("a.txt"))).isEqualTo("hello");
+  }
+
+  @Test
   void aProviderErrorMidApplyIsReportedAndTheNextPassConverges() throws Exception {
     Fixture f = new Fixture("provider-error", b -> b.varFile("env.tfvars"));
     Map<String, String> files = config("x", true);

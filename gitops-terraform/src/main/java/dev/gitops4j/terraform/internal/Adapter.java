@@ -26,9 +26,11 @@ import java.util.function.Supplier;
  * Plugs one workspace into the engine's pipeline.
  *
  * <ul>
- *   <li>render: materialize, init when needed, validate; the desired state itself comes from the
- *       plan, so the rendered state holds no resources.
- *   <li>observe: plan and show; live resources are what exists before the plan.
+ *   <li>render: materialize and init when needed; the desired state itself comes from the plan, so
+ *       the rendered state holds no resources. Configuration errors surface from {@code plan}, with
+ *       file and line.
+ *   <li>observe: plan, and show when the plan changes something; live resources are what exists
+ *       before the plan.
  *   <li>diff: the plan's actions mapped by {@link PlanMapping}.
  *   <li>apply: the first step of a plan applies the saved plan file as a whole; every step then
  *       reports the outcome for its own address.

@@ -98,6 +98,68 @@ public record PlanView(
               change.get("after_unknown"));
       outputs.add(new OutputChange(entry.getKey(), actions(change), before, after, sensitive));
     }
+    return of(changes, drift, outputs, plan.path("errored").asBoolean(false));
+  }
+
+  /**
+   * A plan the CLI reported as changing nothing (exit code 0), read from its UI stream: every
+   * refreshed managed resource is a no-op whose body holds only its id attribute, and every output
+   * a no-op with an empty body. Attribute values are not read: nothing differs, so nothing would
+   * show them, and reading them would cost a {@code show -json} process per in-sync pass.
+   */
+  public static PlanView unchanged(List<JsonNode> messages) {
+    List<ResourceChange> changes = new ArrayList<>();
+    List<OutputChange> outputs = new ArrayList<>();
+    for (JsonNode message : messages) {
+      String type = message.path("type").asText();
+      if (type.equals("refresh_complete")) {
+        JsonNode hook = message.path("hook");
+        JsonNode resource = hook.path("resource");
+        if (resource.path("resource").asText().startsWith("data.")) {
+          continue; // data sources are read, never written
+        }
+        ObjectNode identity = JsonNodeFactory.instance.objectNode();
+        identity.put("type", resource.path("resource_type").asText());
+        identity.put("module_address", resource.path("module").asText(""));
+        identity.put("name", resource.path("resource_name").asText());
+        if (resource.has("resource_key")) {
+          identity.set("index", resource.get("resource_key"));
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (hook.has("id_key")) {
+          body.set(hook.path("id_key").asText(), hook.path("id_value"));
+        }
+        changes.add(
+            new ResourceChange(
+                resource.path("addr").asText(),
+                id(identity),
+                List.of("no-op"),
+                body,
+                body,
+                List.of()));
+      } else if (type.equals("outputs")) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = message.path("outputs").fields();
+            it.hasNext(); ) {
+          Map.Entry<String, JsonNode> entry = it.next();
+          ObjectNode empty = JsonNodeFactory.instance.objectNode();
+          outputs.add(
+              new OutputChange(
+                  entry.getKey(),
+                  List.of("no-op"),
+                  empty,
+                  empty,
+                  entry.getValue().path("sensitive").asBoolean(false)));
+        }
+      }
+    }
+    return of(changes, List.of(), outputs, false);
+  }
+
+  private static PlanView of(
+      List<ResourceChange> changes,
+      List<ResourceChange> drift,
+      List<OutputChange> outputs,
+      boolean errored) {
     ObjectNode content = JsonNodeFactory.instance.objectNode();
     content.set("changes", digestable(changes));
     content.set("drift", digestable(drift));
@@ -110,13 +172,12 @@ public record PlanView(
       node.set("before", output.before());
       node.set("after", output.after());
     }
-    String digest = Redact.sha256(content);
     return new PlanView(
         List.copyOf(changes),
         List.copyOf(drift),
         List.copyOf(outputs),
-        digest,
-        plan.path("errored").asBoolean(false));
+        Redact.sha256(content),
+        errored);
   }
 
   private static JsonNode digestable(List<ResourceChange> changes) {

@@ -187,9 +187,9 @@ public final class Workspace {
 
   /**
    * Writes the snapshot's files into the working directory, removes configuration files the
-   * revision no longer has, runs init when providers, modules or backend changed, and validates.
+   * revision no longer has, and runs init when providers, modules or backend changed.
    *
-   * @throws InvalidDesiredStateException naming file and line of every configuration error
+   * @throws InvalidDesiredStateException naming file and line of every error init reports
    */
   public void render(Snapshot snapshot) throws InvalidDesiredStateException {
     List<Problem> problems = new ArrayList<>();
@@ -212,25 +212,9 @@ public final class Workspace {
     } catch (TargetException e) {
       // Not the configuration's fault (mirror, network, backend): the next observe retries it.
       LOG.warn("init failed, will retry when observing: {}", e.getMessage());
-      return;
     }
-    Cli.Result validate = runQuietly(List.of("validate", "-json", "-no-color"));
-    if (validate == null) {
-      return;
-    }
-    List<Problem> found = validationProblems(validate.stdout());
-    if (!found.isEmpty()) {
-      throw new InvalidDesiredStateException(found);
-    }
-  }
-
-  private Cli.Result runQuietly(List<String> args) {
-    try {
-      return cli.run(work, args);
-    } catch (TargetException e) {
-      LOG.warn("{} failed: {}", args.get(0), e.getMessage());
-      return null;
-    }
+    // No separate `validate`: `plan` validates the same way and reports errors with file and line
+    // (see failure()), so a second process start per revision would only cost time.
   }
 
   static List<Problem> validationProblems(String validateJson) {
@@ -397,8 +381,9 @@ public final class Workspace {
   }
 
   /**
-   * Plans: {@code plan -detailed-exitcode -json -out=FILE}, then {@code show -json FILE} mapped to
-   * a redacted {@link PlanView}.
+   * Plans: {@code plan -detailed-exitcode -json -out=FILE}, then, when the plan changes something,
+   * {@code show -json FILE} mapped to a redacted {@link PlanView}. A plan without changes is read
+   * from the UI stream alone (identities only), which saves a process start per in-sync pass.
    */
   public synchronized CurrentPlan plan(String revision, PlanMode mode) throws TargetException {
     if (!revision.equals(materializedRevision)) {
@@ -433,17 +418,7 @@ public final class Workspace {
     if (result.exit() != 0 && result.exit() != 2) {
       throw failure("plan", result);
     }
-    Cli.Result show = cli.run(work, List.of("show", "-json", "-no-color", file.toString()));
-    if (show.exit() != 0) {
-      throw new TargetException(
-          "show -json failed: " + lastLines(show.stderr() + show.stdout(), 20), true);
-    }
-    PlanView view;
-    try {
-      view = PlanView.parse(JSON.readTree(show.stdout()));
-    } catch (IOException e) {
-      throw new TargetException("show -json printed no JSON: " + e.getMessage(), true, e);
-    }
+    PlanView view = result.exit() == 0 ? PlanView.unchanged(result.messages()) : show(file);
     current = new CurrentPlan(revision, mode, file, view);
     LOG.info(
         "planned {} ({}): {} resource changes, digest {}",
@@ -452,6 +427,20 @@ public final class Workspace {
         view.changes().stream().filter(c -> PlanView.writes(c.actions())).count(),
         view.digest().substring(0, 12));
     return current;
+  }
+
+  /** The whole plan, with attribute values, read with {@code show -json FILE}. */
+  private PlanView show(Path file) throws TargetException {
+    Cli.Result show = cli.run(work, List.of("show", "-json", "-no-color", file.toString()));
+    if (show.exit() != 0) {
+      throw new TargetException(
+          "show -json failed: " + lastLines(show.stderr() + show.stdout(), 20), true);
+    }
+    try {
+      return PlanView.parse(JSON.readTree(show.stdout()));
+    } catch (IOException e) {
+      throw new TargetException("show -json printed no JSON: " + e.getMessage(), true, e);
+    }
   }
 
   /** The plan of the current pass, or null. */
@@ -506,7 +495,7 @@ public final class Workspace {
       retryable = true;
     }
     plan.outcome = new ApplyOutcome(Set.copyOf(completed), Map.copyOf(errored), error, retryable);
-    readOutputs();
+    readOutputs(result.messages());
     discardPlan();
     return plan.outcome;
   }
@@ -521,29 +510,27 @@ public final class Workspace {
     }
   }
 
-  /** Reads {@code output -json}, redacting sensitive outputs. */
-  public void readOutputs() {
-    Cli.Result result = runQuietly(List.of("output", "-json", "-no-color"));
-    if (result == null || result.exit() != 0) {
-      return;
-    }
-    try {
-      JsonNode all = JSON.readTree(result.stdout());
+  /**
+   * Reads the outputs from the {@code outputs} message apply prints at its end (the CLI leaves out
+   * the values of sensitive outputs there; they are marked, never read).
+   */
+  private void readOutputs(List<JsonNode> messages) {
+    for (JsonNode message : messages) {
+      if (!"outputs".equals(message.path("type").asText())) {
+        continue;
+      }
       Map<String, TerraformOutput> read = new LinkedHashMap<>();
-      if (all != null) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
-          boolean sensitive = entry.getValue().path("sensitive").asBoolean(false);
-          JsonNode value = entry.getValue().path("value");
-          read.put(
-              entry.getKey(),
-              new TerraformOutput(
-                  entry.getKey(), sensitive ? Redact.marker(value) : value.deepCopy(), sensitive));
-        }
+      for (Iterator<Map.Entry<String, JsonNode>> it = message.path("outputs").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        boolean sensitive = entry.getValue().path("sensitive").asBoolean(false);
+        JsonNode value = entry.getValue().path("value");
+        read.put(
+            entry.getKey(),
+            new TerraformOutput(
+                entry.getKey(), sensitive ? Redact.marker(value) : value.deepCopy(), sensitive));
       }
       outputs = Map.copyOf(read);
-    } catch (IOException e) {
-      LOG.warn("output -json printed no JSON: {}", e.getMessage());
     }
   }
 

@@ -100,4 +100,47 @@ class PlanViewTest {
     assertThat(view.digest()).isNotEqualTo(PlanView.parse(raw).digest());
     assertThat(view.toString()).doesNotContain("another-secret");
   }
+
+  @Test
+  void anUnchangedPlanIsReadFromTheUiStreamWithIdentitiesOnly() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.List<JsonNode> messages = new java.util.ArrayList<>();
+    for (String line :
+        java.util.List.of(
+            "{\"type\":\"version\",\"terraform\":\"1.12.6\"}",
+            "{\"type\":\"refresh_complete\",\"hook\":{\"resource\":{\"addr\":\"local_file.f[3]\","
+                + "\"module\":\"\",\"resource\":\"local_file.f[3]\",\"resource_type\":\"local_file\","
+                + "\"resource_name\":\"f\",\"resource_key\":3},\"id_key\":\"id\",\"id_value\":\"16f8\"}}",
+            "{\"type\":\"refresh_complete\",\"hook\":{\"resource\":{\"addr\":\"module.m.null_resource.n[\\\"a\\\"]\","
+                + "\"module\":\"module.m\",\"resource\":\"null_resource.n[\\\"a\\\"]\","
+                + "\"resource_type\":\"null_resource\",\"resource_name\":\"n\",\"resource_key\":\"a\"},"
+                + "\"id_key\":\"id\",\"id_value\":\"77\"}}",
+            "{\"type\":\"refresh_complete\",\"hook\":{\"resource\":{\"addr\":\"data.local_file.d\","
+                + "\"module\":\"\",\"resource\":\"data.local_file.d\",\"resource_type\":\"local_file\","
+                + "\"resource_name\":\"d\"},\"id_key\":\"id\",\"id_value\":\"9\"}}",
+            "{\"type\":\"change_summary\",\"changes\":{\"add\":0,\"change\":0,\"remove\":0}}",
+            "{\"type\":\"outputs\",\"outputs\":{\"first\":{\"sensitive\":false,\"action\":\"noop\"},"
+                + "\"pw\":{\"sensitive\":true,\"action\":\"noop\"}}}")) {
+      messages.add(json.readTree(line));
+    }
+
+    PlanView view = PlanView.unchanged(messages);
+
+    assertThat(view.changes())
+        .extracting(PlanView.ResourceChange::id)
+        .containsExactly(
+            ResourceId.of("local_file", "f[3]"),
+            ResourceId.of("null_resource", "module.m", "n[\"a\"]"));
+    assertThat(view.changes()).allMatch(c -> c.action().equals("no-op"));
+    assertThat(view.changes().get(0).before().path("id").asText()).isEqualTo("16f8");
+    assertThat(view.outputs())
+        .extracting(PlanView.OutputChange::name)
+        .containsExactly("first", "pw");
+    assertThat(view.outputs().get(1).sensitive()).isTrue();
+    assertThat(view.hasChanges()).isFalse();
+    assertThat(view.drift()).isEmpty();
+    // The digest follows the content: another resource id gives another digest.
+    messages.set(1, json.readTree(messages.get(1).toString().replace("16f8", "16f9")));
+    assertThat(PlanView.unchanged(messages).digest()).isNotEqualTo(view.digest());
+  }
 }
