@@ -87,6 +87,33 @@ class KubernetesTargetIT {
   }
 
   @Test
+  void anObjectOfAnotherApplicationIsNotTakenOverUnlessForced() throws Exception {
+    KubernetesTarget k8s = target().build();
+    try (Rig first = new Rig("first-owner", k8s.target("first-owner"), SyncPolicy.automatic());
+        Rig second = new Rig("second-owner", k8s.target("second-owner"), SyncPolicy.automatic())) {
+      first.commit(files("shared.yaml", configMap("default", "shared", "first")));
+      assertThat(first.pass().status()).isEqualTo(PassStatus.SYNCED);
+
+      second.commit(files("shared.yaml", configMap("default", "shared", "second")));
+      PassResult refused = second.pass();
+      assertThat(refused.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(refused.error())
+          .contains("ConfigMap default/shared")
+          .contains("belongs to application first-owner");
+      assertThat(cm("default", "shared").getData()).containsEntry("value", "first");
+      assertThat(cm("default", "shared").getMetadata().getLabels())
+          .containsEntry(KubernetesTarget.APPLICATION_LABEL, "first-owner");
+
+      second.restart(k8s.target("second-owner"), SyncPolicy.custom().force(true).build());
+      PassResult forced = second.pass();
+      assertThat(forced.status()).as(forced.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(cm("default", "shared").getData()).containsEntry("value", "second");
+      assertThat(cm("default", "shared").getMetadata().getLabels())
+          .containsEntry(KubernetesTarget.APPLICATION_LABEL, "second-owner");
+    }
+  }
+
+  @Test
   void namespacedObjectsWithoutNamespaceGoToTheDefaultNamespace() throws Exception {
     client
         .namespaces()

@@ -54,6 +54,7 @@ public final class KubeApplier implements Applier {
     String hash = Marks.hash(desired.body());
     ObjectNode body = Marks.marked(desired.body(), app.application, hash);
     if (live != null) {
+      refuseOtherApplications(id, live.body(), force);
       leaveForeignFields(body, live.body());
     }
     JsonNode result;
@@ -149,6 +150,25 @@ public final class KubeApplier implements Applier {
         return body; // the namespace is not really there, so the object cannot be dry-run yet
       }
       return cluster.apply(kind, id, body, false, force);
+    }
+  }
+
+  /**
+   * Two applications declaring one object would take it from each other on every pass; the one that
+   * finds it labelled with another application refuses instead, unless forced.
+   */
+  private void refuseOtherApplications(ResourceId id, JsonNode live, boolean force)
+      throws TargetException {
+    String owner = Marks.application(live);
+    if (owner != null && !owner.equals(app.application) && !force) {
+      throw new TargetException(
+          id
+              + ": belongs to application "
+              + owner
+              + " (label "
+              + Marks.APPLICATION_LABEL
+              + "); not applied (force takes it over)",
+          false);
     }
   }
 

@@ -67,8 +67,12 @@ public final class Marks {
 
   /** Whether a live body carries the ownership label of {@code application}. */
   public static boolean ownedBy(JsonNode live, String application) {
-    return application.equals(
-        live.path("metadata").path("labels").path(APPLICATION_LABEL).asText(null));
+    return application.equals(application(live));
+  }
+
+  /** The application a live body is labelled with, or null. */
+  public static String application(JsonNode live) {
+    return live.path("metadata").path("labels").path(APPLICATION_LABEL).asText(null);
   }
 
   public static String appliedHash(JsonNode live) {
