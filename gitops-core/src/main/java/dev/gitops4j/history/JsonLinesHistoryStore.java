@@ -78,7 +78,7 @@ public final class JsonLinesHistoryStore implements HistoryStore, Closeable {
    *
    * @param fsync whether each append waits until the line is on disk
    * @throws IOException if the file cannot be opened or its last line is incomplete (a torn write
-   *     or truncation; the message names the line to inspect and remove)
+   *     or truncation; the message names the line; see {@link #setAsideTornLine(Path)})
    */
   public static JsonLinesHistoryStore open(Path file, boolean fsync) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -100,6 +100,60 @@ public final class JsonLinesHistoryStore implements HistoryStore, Closeable {
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /**
+   * Recovers from a crash in the middle of an append: moves an incomplete last line (no final
+   * newline) out of the history file into {@code <file>.torn-<n>} next to it, so the chain can be
+   * extended again. A line without its newline was never acknowledged by {@link #append}, so no
+   * record is lost; the side file keeps the bytes for inspection. Complete lines are never touched:
+   * an edited or removed record still fails {@link #verify()}.
+   *
+   * <p>Call it before {@link #open} (it takes the same file lock), after deciding that a torn line
+   * is a crash and not tampering, which the history cannot tell apart.
+   *
+   * @return the side file, or empty when the last line was complete
+   */
+  public static java.util.Optional<Path> setAsideTornLine(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Path real = file.toRealPath();
+    ReentrantLock processLock = PROCESS_LOCKS.computeIfAbsent(real, p -> new ReentrantLock());
+    processLock.lock();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileLock ignored = channel.lock()) {
+      long size = channel.size();
+      long[] tornLength = {0};
+      LineFiles.backward(
+          file,
+          size,
+          (line, terminated) -> {
+            if (!terminated) {
+              tornLength[0] = line.length;
+            }
+            return false;
+          });
+      if (tornLength[0] == 0) {
+        return java.util.Optional.empty();
+      }
+      byte[] torn = new byte[(int) tornLength[0]];
+      try (FileChannel read = FileChannel.open(file, StandardOpenOption.READ)) {
+        read.read(ByteBuffer.wrap(torn), size - torn.length);
+      }
+      Path side = null;
+      for (int n = 1; side == null; n++) {
+        Path candidate = file.resolveSibling(file.getFileName() + ".torn-" + n);
+        if (!Files.exists(candidate)) {
+          side = candidate;
+        }
+      }
+      Files.write(side, torn, StandardOpenOption.CREATE_NEW);
+      channel.truncate(size - torn.length);
+      channel.force(true);
+      LOG.warn("{}: moved an incomplete last line ({} bytes) to {}", file, torn.length, side);
+      return java.util.Optional.of(side);
+    } finally {
+      processLock.unlock();
     }
   }
 
@@ -234,7 +288,8 @@ public final class JsonLinesHistoryStore implements HistoryStore, Closeable {
               + ":"
               + lineNo
               + ": incomplete last line (torn write or truncation); refusing to extend the"
-              + " history until that line is inspected and removed");
+              + " history until that line is inspected and removed"
+              + " (JsonLinesHistoryStore.setAsideTornLine moves it to a side file)");
     }
     head = last[0];
     knownSize = size;

@@ -245,6 +245,34 @@ class JsonLinesHistoryStoreTest {
   }
 
   @Test
+  void aTornLastLineCanBeSetAsideAndTheChainContinues() throws IOException {
+    appendRecords(3);
+    byte[] complete = Files.readAllBytes(file());
+    assertThat(JsonLinesHistoryStore.setAsideTornLine(file())).isEmpty();
+    assertThat(Files.readAllBytes(file())).isEqualTo(complete);
+
+    // A crash halfway through the fourth append.
+    Files.write(
+        file(),
+        "{\"v\":1,\"time\":\"2026".getBytes(StandardCharsets.UTF_8),
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> JsonLinesHistoryStore.open(file()))
+        .hasMessageContaining(file() + ":4: incomplete last line")
+        .hasMessageContaining("setAsideTornLine");
+
+    Path side = JsonLinesHistoryStore.setAsideTornLine(file()).orElseThrow();
+    assertThat(side.getFileName().toString()).isEqualTo(file().getFileName() + ".torn-1");
+    assertThat(Files.readString(side)).isEqualTo("{\"v\":1,\"time\":\"2026");
+    assertThat(Files.readAllBytes(file())).isEqualTo(complete);
+    try (JsonLinesHistoryStore store = JsonLinesHistoryStore.open(file())) {
+      store.append(record("web", 4));
+      Verification v = store.verify();
+      assertThat(v.intact()).as(v.reason()).isTrue();
+      assertThat(v.records()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void garbageLineIsReported() throws IOException {
     appendRecords(3);
     List<String> lines = new ArrayList<>(lines());
