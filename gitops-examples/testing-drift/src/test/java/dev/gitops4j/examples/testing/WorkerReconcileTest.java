@@ -3,6 +3,7 @@ package dev.gitops4j.examples.testing;
 import static dev.gitops4j.examples.testing.Workers.files;
 import static dev.gitops4j.examples.testing.Workers.id;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.engine.PassResult;
@@ -70,7 +71,7 @@ class WorkerReconcileTest {
       assertThat(drift.id()).isEqualTo(id("checkout"));
       assertThat(drift.changes())
           .extracting(Change::path, c -> c.newValue().asText())
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("/spec/queue", "orders"));
+          .containsExactly(tuple("/spec/queue", "orders"));
       assertThat(memory.writes()).isZero();
       assertThat(memory.get(id("checkout")).orElseThrow().at("/spec/queue").asText())
           .isEqualTo("debug");
