@@ -27,6 +27,13 @@ import org.postgresql.PGConnection;
  */
 final class PostgresApplier implements Applier {
 
+  /**
+   * Key of the advisory lock every step holds: concurrent DDL on roles fails with "tuple
+   * concurrently updated/deleted" in PostgreSQL (two drops touching one membership), so steps of
+   * one wave, and of other processes, take turns.
+   */
+  private static final long DDL_LOCK = 0x6769746f707334L;
+
   private final Database database;
   private final Ownership ownership;
   private final Function<String, String> secrets;
@@ -46,6 +53,7 @@ final class PostgresApplier implements Applier {
           options.dryRun(),
           connection -> {
             try (Statement sql = connection.createStatement()) {
+              sql.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
               return switch (step.action()) {
                 case CREATE -> create(connection, sql, step);
                 case UPDATE -> update(connection, sql, step, options.force());
