@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *     .gitlab(System.getenv("GITLAB_WEBHOOK_TOKEN"))
  *     .build();
  * WebhookDecision decision = receiver.receive(new WebhookRequest(headers, body));
- * decision.event().ifPresent(engine::onPush);
+ * decision.event().ifPresent(engine::pushed);
  * respond(decision.status(), decision.message());
  * }</pre>
  *
