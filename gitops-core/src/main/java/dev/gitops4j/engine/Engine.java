@@ -8,6 +8,7 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.webhook.PushEvent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +40,12 @@ public final class Engine implements AutoCloseable {
 
   private final Scheduler scheduler;
   private final HistoryStore history;
+  private final Clock clock;
   private final List<AutoCloseable> owned;
 
   private Engine(Builder builder) {
     this.history = builder.history;
+    this.clock = builder.clock;
     this.owned = new ArrayList<>();
     ScheduledExecutorService timers = builder.scheduler;
     if (timers == null) {
@@ -137,10 +140,12 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Pins the application to {@code revision}, an earlier revision from its history, and reconciles
-   * to it. The application stays pinned until {@link #unpin}.
+   * to it. The application stays pinned until {@link #unpin}, across restarts: the pin is recorded
+   * in the history (status {@code PINNED}) before anything else happens.
    *
    * @throws IllegalArgumentException when a history store is configured and holds no record of
    *     {@code revision} for the application
+   * @throws UncheckedIOException when the pin cannot be recorded; nothing is pinned then
    */
   public CompletableFuture<PassResult> rollback(String application, String revision) {
     Objects.requireNonNull(revision, "revision");
@@ -149,19 +154,27 @@ public final class Engine implements AutoCloseable {
       throw new IllegalArgumentException(
           "revision " + revision + " is not in the history of " + application);
     }
-    rt.pin(revision);
+    pin(rt, revision);
     return scheduler.request(application, Trigger.ROLLBACK);
   }
 
-  /** Returns the application to following its source's ref. */
+  /** Returns the application to following its source's ref (recorded as {@code UNPINNED}). */
   public CompletableFuture<PassResult> unpin(String application) {
-    scheduler.runtime(application).pin(null);
+    pin(scheduler.runtime(application), null);
     return scheduler.request(application, Trigger.ROLLBACK);
   }
 
   /** The revision the application is pinned to by a rollback, if any. */
   public Optional<String> pinnedRevision(String application) {
-    return Optional.ofNullable(scheduler.runtime(application).pinned());
+    return Optional.ofNullable(scheduler.runtime(application).pinned(history));
+  }
+
+  private void pin(AppRuntime rt, String revision) {
+    try {
+      rt.pin(revision, history, clock.instant());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the pin of " + rt.app.name(), e);
+    }
   }
 
   /** Stops passes of the application from reading or writing until {@link #resume}. */

@@ -2,10 +2,15 @@ package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.PassResult;
+import dev.gitops4j.history.HistoryRecord;
+import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.CommitInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,11 +77,64 @@ public final class AppRuntime {
     return taken;
   }
 
-  public void pin(String revision) {
+  /** History status of the record a rollback writes; {@link #UNPINNED} is written by unpin. */
+  public static final String PINNED = "PINNED";
+
+  public static final String UNPINNED = "UNPINNED";
+
+  // How far back a restart looks for the newest pin or unpin record.
+  private static final int PIN_LOOKBACK = 10_000;
+
+  private boolean pinKnown;
+
+  /**
+   * Pins the application to {@code revision} (null unpins), recording it in the history first so
+   * that a restart keeps the application where the operator put it.
+   */
+  public synchronized void pin(String revision, HistoryStore history, Instant now)
+      throws IOException {
+    if (history != null) {
+      history.append(
+          new HistoryRecord(
+              now,
+              app.name(),
+              Trigger.ROLLBACK,
+              revision == null ? "" : revision,
+              "",
+              "",
+              "",
+              revision == null ? UNPINNED : PINNED,
+              "",
+              List.of(),
+              "",
+              Duration.ZERO,
+              ""));
+    }
     pinnedRevision = revision;
+    pinKnown = true;
   }
 
-  public String pinned() {
+  /** The pinned revision or null; after a restart, read once from the history's newest pin. */
+  public synchronized String pinned(HistoryStore history) {
+    if (!pinKnown && history != null) {
+      try {
+        for (HistoryRecord record : history.list(app.name(), PIN_LOOKBACK)) {
+          if (record.status().equals(PINNED)) {
+            pinnedRevision = record.revision();
+            break;
+          }
+          if (record.status().equals(UNPINNED)) {
+            break;
+          }
+        }
+        pinKnown = true;
+      } catch (IOException | RuntimeException e) {
+        // Not known yet: the next pass tries again rather than silently following the ref.
+        throw new IllegalStateException(
+            "cannot read the history of " + app.name() + " to find a rollback pin", e);
+      }
+    }
+    pinKnown = true;
     return pinnedRevision;
   }
 

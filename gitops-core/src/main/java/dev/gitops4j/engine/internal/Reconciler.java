@@ -298,7 +298,12 @@ public final class Reconciler {
   }
 
   private String resolve(AppRuntime rt) throws PassFailure {
-    String pinned = rt.pinnedRevision;
+    String pinned;
+    try {
+      pinned = rt.pinned(history);
+    } catch (IllegalStateException e) {
+      throw new PassFailure(e.getMessage(), true, e);
+    }
     if (pinned != null) {
       return pinned;
     }

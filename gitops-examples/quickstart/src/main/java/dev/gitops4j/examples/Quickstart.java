@@ -126,7 +126,11 @@ public final class Quickstart {
         expect(Files.exists(host.resolve("srv/shop/promo.html")), "promo.html is back");
         printPlan(rolledBack);
         out.println(
-            "  pinned to " + shortId(first) + "; engine.unpin(\"" + APP + "\") follows main again");
+            "  pinned to "
+                + shortId(first)
+                + " (recorded in the history, so the pin holds across restarts); engine.unpin(\""
+                + APP
+                + "\") follows main again");
 
         section("6. Audit trail");
         printHistory(history);
@@ -136,7 +140,8 @@ public final class Quickstart {
 
         section("Summary");
         out.println(
-            "  five passes: create, heal, update, prune, rollback — each recorded and verified");
+            "  five passes (create, heal, update, prune, rollback) and the pin — each recorded and"
+                + " verified");
         out.println("  desired state: " + repo.directory() + "; live files: " + host);
       }
     }

@@ -24,7 +24,8 @@ class QuickstartTest {
         .contains("healed: currency is EUR again")
         .contains("| recommendations = off")
         .contains("delete file localhost//srv/shop/promo.html -> applied")
-        .contains("hash chain verified: 5 records intact");
+        .contains("rollback  pinned")
+        .contains("hash chain verified: 6 records intact");
     // After the rollback the host holds the first revision again.
     assertThat(Files.readString(work.resolve("host/etc/shop/features.conf")))
         .contains("recommendations = on");

@@ -73,8 +73,14 @@ class HistoryAndRollbackTest {
 
     List<HistoryRecord> records = history.list("shop", 10);
     assertThat(records)
-        .extracting(HistoryRecord::trigger)
-        .containsExactly(Trigger.ROLLBACK, Trigger.ROLLBACK, Trigger.MANUAL, Trigger.MANUAL);
+        .extracting(HistoryRecord::trigger, HistoryRecord::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Trigger.ROLLBACK, "SYNCED"),
+            org.assertj.core.groups.Tuple.tuple(Trigger.ROLLBACK, "UNPINNED"),
+            org.assertj.core.groups.Tuple.tuple(Trigger.ROLLBACK, "SYNCED"),
+            org.assertj.core.groups.Tuple.tuple(Trigger.ROLLBACK, "PINNED"),
+            org.assertj.core.groups.Tuple.tuple(Trigger.MANUAL, "SYNCED"),
+            org.assertj.core.groups.Tuple.tuple(Trigger.MANUAL, "SYNCED"));
     HistoryRecord newest = records.get(0);
     assertThat(newest.author()).isEqualTo("Test Author <author@example.test>");
     assertThat(newest.committer()).isEqualTo("Test Author <author@example.test>");
@@ -85,5 +91,43 @@ class HistoryAndRollbackTest {
         .satisfies(c -> assertThat(c.outcome()).isEqualTo("APPLIED"));
     assertThat(newest.diff()).contains("+++ desired/ConfigMap shop/a").contains("+  value: \"3\"");
     assertThat(history.verify().intact()).isTrue();
+  }
+
+  @Test
+  void aPinSurvivesARestartUntilUnpinned(
+      GitRepoFixture repo, InMemoryTarget target, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("history.jsonl");
+    GitSource source =
+        GitSource.builder(repo.uri())
+            .ref(GitRef.branch("main"))
+            .cacheDir(dir.resolve("cache"))
+            .build();
+    Application shop = Application.builder("shop").source(source).target(target.target()).build();
+    String v1 = repo.commit("first", Harness.files("a", "1"));
+    try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
+        Engine engine = Engine.builder().history(history).application(shop).build()) {
+      engine.trigger("shop").get(60, TimeUnit.SECONDS);
+      repo.commit("second", Harness.files("a", "2"));
+      engine.trigger("shop").get(60, TimeUnit.SECONDS);
+      engine.rollback("shop", v1).get(60, TimeUnit.SECONDS);
+    }
+    String v3 = repo.commit("third", Harness.files("a", "3"));
+
+    // A new process: same history file, same application; the ref moved meanwhile.
+    try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
+        Engine engine = Engine.builder().history(history).application(shop).build()) {
+      assertThat(engine.pinnedRevision("shop")).contains(v1);
+      PassResult afterRestart = engine.trigger("shop").get(60, TimeUnit.SECONDS);
+      assertThat(afterRestart.revision()).isEqualTo(v1);
+      assertThat(target.get(A).orElseThrow().at("/data/value").asText()).isEqualTo("1");
+      engine.unpin("shop").get(60, TimeUnit.SECONDS);
+    }
+
+    try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
+        Engine engine = Engine.builder().history(history).application(shop).build()) {
+      assertThat(engine.pinnedRevision("shop")).isEmpty();
+      assertThat(engine.trigger("shop").get(60, TimeUnit.SECONDS).revision()).isEqualTo(v3);
+      assertThat(history.verify().intact()).isTrue();
+    }
   }
 }
