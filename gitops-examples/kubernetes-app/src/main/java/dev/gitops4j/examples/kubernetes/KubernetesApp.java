@@ -1,7 +1,5 @@
 package dev.gitops4j.examples.kubernetes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
@@ -11,13 +9,11 @@ import dev.gitops4j.k8s.KubernetesTarget;
 import dev.gitops4j.k8s.health.HealthWaiter;
 import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.Health;
-import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -62,7 +58,6 @@ public final class KubernetesApp {
   private static final ResourceId DEPLOYMENT = ResourceId.of("apps/Deployment", NAMESPACE, "web");
   private static final Duration PASS_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Options options;
   private final PrintStream out;
@@ -246,9 +241,8 @@ public final class KubernetesApp {
   }
 
   /**
-   * Waits for the Deployment's rollout, as {@code kubectl rollout status} would, for at most the
-   * configured time, and reports what it saw. A Deployment only becomes available once the
-   * cluster's controllers and nodes have started its pods.
+   * Reports the Deployment's rollout as observed. It only becomes available once the cluster's
+   * controllers and nodes have started its pods: applying is the engine's job, pods the cluster's.
    */
   private void waitForRollout(KubernetesClient client) throws InterruptedException {
     out.println(
@@ -257,13 +251,7 @@ public final class KubernetesApp {
             + " s for "
             + DEPLOYMENT
             + " to become available");
-    HealthWaiter.Result result =
-        HealthWaiter.custom()
-            .timeout(options.healthTimeout())
-            .pollInterval(Duration.ofSeconds(1))
-            .failFast(true)
-            .build()
-            .await(List.of(DEPLOYMENT), id -> observe(client, id));
+    HealthWaiter.Result result = Rollout.await(client, DEPLOYMENT, options.healthTimeout());
     if (result.healthy()) {
       out.println("  healthy: " + result.resources().get(DEPLOYMENT).message());
     } else {
@@ -330,25 +318,6 @@ public final class KubernetesApp {
       throw new IllegalStateException("pass failed: " + result.error());
     }
     return result;
-  }
-
-  private static Optional<LiveResource> observe(KubernetesClient client, ResourceId id) {
-    GenericKubernetesResource object =
-        client
-            .genericKubernetesResources("apps/v1", "Deployment")
-            .inNamespace(id.scope())
-            .withName(id.name())
-            .get();
-    if (object == null) {
-      return Optional.empty();
-    }
-    JsonNode body;
-    try {
-      body = JSON.readTree(client.getKubernetesSerialization().asJson(object));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Optional.of(new LiveResource(id, body, object.getMetadata().getResourceVersion(), true));
   }
 
   private static Deployment deployment(KubernetesClient client) {
