@@ -1,2 +1,5 @@
-/** Reconciles an OpenTofu configuration using the local provider. */
+/**
+ * Reconciles an OpenTofu configuration using the local provider; run {@link
+ * dev.gitops4j.examples.terraform.TerraformLocal}.
+ */
 package dev.gitops4j.examples.terraform;
