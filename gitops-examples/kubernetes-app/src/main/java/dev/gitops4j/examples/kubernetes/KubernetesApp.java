@@ -13,6 +13,7 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
+import dev.gitops4j.test.GitRepoFixture;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -116,7 +117,7 @@ public final class KubernetesApp {
 
   private void story(KubernetesTarget cluster, KubernetesClient client, Path work)
       throws Exception {
-    try (LocalRepo repo = LocalRepo.init(work.resolve("repo"))) {
+    try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"))) {
       out.println("Git repository: " + repo.directory() + " (branch main, folder " + FOLDER + ")");
       Map<String, String> manifests = new LinkedHashMap<>();
       MANIFESTS.forEach(name -> manifests.put(FOLDER + "/" + name, bundled(name)));

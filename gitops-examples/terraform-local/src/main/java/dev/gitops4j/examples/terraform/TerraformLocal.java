@@ -12,6 +12,7 @@ import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.terraform.TerraformEvent;
 import dev.gitops4j.terraform.TerraformTarget;
+import dev.gitops4j.test.GitRepoFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -89,7 +90,7 @@ public final class TerraformLocal {
     out.println("gitops4j Terraform/OpenTofu example — working in " + work);
     out.println("CLI: " + tofu.binary() + "; the site's files: " + site);
 
-    try (LocalRepo repo = LocalRepo.init(work.resolve("repo"))) {
+    try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"))) {
       out.println("Git repository: " + repo.directory() + " (branch main, folder " + FOLDER + ")");
       Map<String, String> files = new LinkedHashMap<>();
       CONFIGURATION.forEach(name -> files.put(FOLDER + "/" + name, bundled(name)));
