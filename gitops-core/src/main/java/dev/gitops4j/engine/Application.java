@@ -13,9 +13,16 @@ import java.util.regex.Pattern;
  * @param target what is reconciled
  * @param policy what passes may change
  * @param interval time between scheduled passes
+ * @param passTimeout how long one pass may run before it is interrupted, or null for the engine's
+ *     {@code passTimeout} (set it for targets whose passes are long, such as a Terraform apply)
  */
 public record Application(
-    String name, Source source, Target target, SyncPolicy policy, Duration interval) {
+    String name,
+    Source source,
+    Target target,
+    SyncPolicy policy,
+    Duration interval,
+    Duration passTimeout) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -32,6 +39,9 @@ public record Application(
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval of " + name + " must be positive");
     }
+    if (passTimeout != null && (passTimeout.isNegative() || passTimeout.isZero())) {
+      throw new IllegalArgumentException("passTimeout of " + name + " must be positive");
+    }
   }
 
   public static Builder builder(String name) {
@@ -45,6 +55,7 @@ public record Application(
     private Target target;
     private SyncPolicy policy = SyncPolicy.automatic();
     private Duration interval = Duration.ofMinutes(3);
+    private Duration passTimeout;
 
     private Builder(String name) {
       this.name = name;
@@ -70,8 +81,14 @@ public record Application(
       return this;
     }
 
+    /** Overrides the engine's pass timeout for this application. */
+    public Builder passTimeout(Duration passTimeout) {
+      this.passTimeout = passTimeout;
+      return this;
+    }
+
     public Application build() {
-      return new Application(name, source, target, policy, interval);
+      return new Application(name, source, target, policy, interval, passTimeout);
     }
   }
 }

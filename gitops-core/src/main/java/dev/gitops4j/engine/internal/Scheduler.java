@@ -136,7 +136,7 @@ public final class Scheduler {
     dropped.forEach(
         w -> w.completeExceptionally(new NoSuchElementException("no application " + name)));
     closeSubscription(rt);
-    awaitIdle(rt, settings.passTimeout().plus(settings.shutdownGrace()));
+    awaitIdle(rt, passTimeout(rt).plus(settings.shutdownGrace()));
   }
 
   public synchronized List<String> names() {
@@ -364,6 +364,10 @@ public final class Scheduler {
     dispatch();
   }
 
+  private Duration passTimeout(AppRuntime rt) {
+    return rt.app.passTimeout() != null ? rt.app.passTimeout() : settings.passTimeout();
+  }
+
   /** Runs the pass; a watchdog interrupts it after the pass timeout, and never after it ended. */
   private PassResult reconcileWithTimeout(AppRuntime rt, Trigger trigger) {
     Thread worker = Thread.currentThread();
@@ -374,15 +378,12 @@ public final class Scheduler {
             () -> {
               synchronized (guard) {
                 if (!finished[0]) {
-                  LOG.warn(
-                      "pass of {} exceeded {}; interrupting",
-                      rt.app.name(),
-                      settings.passTimeout());
+                  LOG.warn("pass of {} exceeded {}; interrupting", rt.app.name(), passTimeout(rt));
                   worker.interrupt();
                 }
               }
             },
-            settings.passTimeout().toMillis(),
+            passTimeout(rt).toMillis(),
             TimeUnit.MILLISECONDS);
     try {
       return reconciler.reconcile(

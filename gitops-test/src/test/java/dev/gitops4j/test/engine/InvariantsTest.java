@@ -244,6 +244,51 @@ class InvariantsTest {
     }
   }
 
+  @Test
+  void anApplicationsOwnPassTimeoutOverridesTheEngines() throws Exception {
+    try (ManualScheduledHarness timed = new ManualScheduledHarness(Duration.ofMinutes(5))) {
+      java.util.concurrent.Semaphore inside = new java.util.concurrent.Semaphore(0);
+      CountDownLatch release = new CountDownLatch(1);
+      timed.target.duringApply(
+          () -> {
+            inside.release();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("step interrupted by the pass timeout");
+            }
+          });
+
+      // Past the engine's 30 s but within the application's 5 minutes: the step may finish.
+      timed.repo.commit(files("a", "1"));
+      Future<PassResult> first = timed.engine.trigger(Harness.APP);
+      assertThat(inside.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+      timed.timers.advance(Duration.ofMinutes(1));
+      release.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(PassStatus.SYNCED);
+
+      // Past the application's 5 minutes: interrupted.
+      timed.target.duringApply(
+          () -> {
+            inside.release();
+            try {
+              new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("step interrupted by the pass timeout");
+            }
+          });
+      timed.repo.commit(files("a", "2"));
+      Future<PassResult> second = timed.engine.trigger(Harness.APP);
+      assertThat(inside.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+      timed.timers.advance(Duration.ofMinutes(5));
+      PassResult result = second.get(30, TimeUnit.SECONDS);
+      assertThat(result.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(result.error()).contains("step interrupted by the pass timeout");
+    }
+  }
+
   /** An engine with a real pass thread and manual timers, for the pass timeout. */
   private static final class ManualScheduledHarness implements AutoCloseable {
     final dev.gitops4j.test.ManualClock clock = dev.gitops4j.test.ManualClock.create();
@@ -256,17 +301,29 @@ class InvariantsTest {
       return target.inventoryStore().load(Harness.APP);
     }
 
-    final Engine engine =
-        Engine.builder()
-            .clock(clock)
-            .scheduler(timers)
-            .passExecutor(passes)
-            .passTimeout(Duration.ofSeconds(30))
-            .stepParallelism(2)
-            .shutdownGrace(Duration.ofSeconds(5))
-            .application(
-                Application.builder(Harness.APP).source(repo).target(target.target()).build())
-            .build();
+    final Engine engine;
+
+    ManualScheduledHarness() {
+      this(null);
+    }
+
+    ManualScheduledHarness(Duration applicationPassTimeout) {
+      engine =
+          Engine.builder()
+              .clock(clock)
+              .scheduler(timers)
+              .passExecutor(passes)
+              .passTimeout(Duration.ofSeconds(30))
+              .stepParallelism(2)
+              .shutdownGrace(Duration.ofSeconds(5))
+              .application(
+                  Application.builder(Harness.APP)
+                      .source(repo)
+                      .target(target.target())
+                      .passTimeout(applicationPassTimeout)
+                      .build())
+              .build();
+    }
 
     @Override
     public void close() {
