@@ -53,6 +53,11 @@ class SignatureTest {
   record PgpKey(PGPKeyPair pair, String armoredPublicRing, String fingerprint) {
 
     static PgpKey generate(String userId) throws Exception {
+      return generate(userId, new Date(), 0);
+    }
+
+    /** A key created at {@code created} that expires {@code validSeconds} later (0: never). */
+    static PgpKey generate(String userId, Date created, long validSeconds) throws Exception {
       KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
       rsa.initialize(2048);
       PGPKeyPair pair =
@@ -60,7 +65,12 @@ class SignatureTest {
               org.bouncycastle.bcpg.PublicKeyPacket.VERSION_4,
               PGPPublicKey.RSA_GENERAL,
               rsa.generateKeyPair(),
-              new Date());
+              created);
+      org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator hashed =
+          new org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator();
+      if (validSeconds > 0) {
+        hashed.setKeyExpirationTime(false, validSeconds);
+      }
       PGPDigestCalculator sha1 =
           new JcaPGPDigestCalculatorProviderBuilder()
               .setProvider(BC)
@@ -72,7 +82,7 @@ class SignatureTest {
               pair,
               userId,
               sha1,
-              null,
+              hashed.generate(),
               null,
               new JcaPGPContentSignerBuilder(PGPPublicKey.RSA_GENERAL, HashAlgorithmTags.SHA256)
                   .setProvider(BC),
@@ -159,6 +169,29 @@ class SignatureTest {
             SignatureVerifier.openPgp(
                 List.of(alice.fingerprint()), List.of(alice.armoredPublicRing())));
     assertRefused(source(onlyAliceRing), Status.UNTRUSTED);
+  }
+
+  @Test
+  void aKeyThatHadExpiredWhenTheCommitWasSignedIsUntrusted() throws Exception {
+    long day = 24 * 3600;
+    Date twoDaysAgo = new Date(System.currentTimeMillis() - 2 * day * 1000);
+    PgpKey expired = PgpKey.generate("Old <old@example.com>", twoDaysAgo, day);
+    PgpKey current = PgpKey.generate("New <new@example.com>", twoDaysAgo, 30 * day);
+    SignaturePolicy trustBoth =
+        SignaturePolicy.requireSigned(
+            SignatureVerifier.openPgp(
+                List.of(expired.fingerprint(), current.fingerprint()),
+                List.of(expired.armoredPublicRing(), current.armoredPublicRing())));
+
+    remote.commit("main", files("app.yaml", "a"), "by an expired key", expired::sign);
+    assertRefused(source(trustBoth), Status.UNTRUSTED);
+    assertThatThrownBy(source(trustBoth)::fetch)
+        .hasMessageContaining("after the signing key expired");
+
+    String ok = remote.commit("main", files("app.yaml", "b"), "by a valid key", current::sign);
+    Snapshot snapshot = source(trustBoth).fetch();
+    assertThat(snapshot.revision()).isEqualTo(ok);
+    assertThat(snapshot.commit().signature().status()).isEqualTo(Status.VERIFIED);
   }
 
   @Test

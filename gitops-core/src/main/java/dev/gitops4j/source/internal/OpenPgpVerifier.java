@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -123,12 +124,35 @@ public final class OpenPgpVerifier implements SignatureVerifier {
       if (key.hasRevocation() || ring.getPublicKey().hasRevocation()) {
         return verdict(Status.UNTRUSTED, keyFingerprint, "signing key is revoked");
       }
+      // Judged at the signature's creation time, as git and gpg do: commits signed while the key
+      // was valid stay valid (rollbacks to them keep working), later ones are refused.
+      Instant signedAt = sig.getCreationTime().toInstant();
+      Instant expired = firstExpiry(key, ring.getPublicKey());
+      if (expired != null && signedAt.isAfter(expired)) {
+        return verdict(
+            Status.UNTRUSTED,
+            keyFingerprint,
+            "signed " + signedAt + ", after the signing key expired (" + expired + ")");
+      }
       return verdict(Status.VERIFIED, keyFingerprint, "good signature");
     }
     return verdict(
         Status.UNTRUSTED,
         keyIdHex,
         "signed by key id " + keyIdHex + ", which is not in the key rings");
+  }
+
+  /** The earliest expiry of the signing key and its primary key, or null if neither expires. */
+  private static Instant firstExpiry(PGPPublicKey... keys) {
+    Instant first = null;
+    for (PGPPublicKey key : keys) {
+      long validSeconds = key.getValidSeconds();
+      if (validSeconds > 0) {
+        Instant expiry = key.getCreationTime().toInstant().plusSeconds(validSeconds);
+        first = first == null || expiry.isBefore(first) ? expiry : first;
+      }
+    }
+    return first;
   }
 
   private static PGPSignature parseSignature(byte[] armored) throws IOException, PGPException {
