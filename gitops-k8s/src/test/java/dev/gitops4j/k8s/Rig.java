@@ -7,6 +7,7 @@ import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.history.InMemoryHistoryStore;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
 import java.time.Duration;
@@ -31,11 +32,7 @@ final class Rig implements AutoCloseable {
   }
 
   Engine engine(Target target, SyncPolicy policy) {
-    return Engine.builder()
-        .clock(clock)
-        .scheduler(timers)
-        .passExecutor(Runnable::run)
-        .stepExecutor(Runnable::run)
+    return DeterministicEngine.builder(clock, timers)
         .history(history)
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
         .application(

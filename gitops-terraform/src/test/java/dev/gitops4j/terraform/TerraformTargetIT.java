@@ -16,6 +16,7 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
 import dev.gitops4j.test.Testbed;
@@ -88,14 +89,9 @@ class TerraformTargetIT {
         engine.close();
       }
       engine =
-          Engine.builder()
-              .clock(clock)
-              .scheduler(timers)
-              .passExecutor(Runnable::run)
-              .stepExecutor(Runnable::run)
+          DeterministicEngine.builder(clock, timers)
               .history(JsonLinesHistoryStore.open(history))
               .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
-              .intervalJitter(0)
               .listener(
                   new ReconcileListener() {
                     @Override

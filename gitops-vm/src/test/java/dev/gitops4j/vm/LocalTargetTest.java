@@ -11,6 +11,7 @@ import dev.gitops4j.model.Change;
 import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
 import java.nio.file.Files;
@@ -43,12 +44,7 @@ class LocalTargetTest {
     ManualClock clock = ManualClock.create();
     repo = InMemorySource.create("host-config", clock);
     engine =
-        Engine.builder()
-            .clock(clock)
-            .scheduler(new ManualScheduler(clock))
-            .passExecutor(Runnable::run)
-            .stepExecutor(Runnable::run)
-            .intervalJitter(0)
+        DeterministicEngine.builder(clock, new ManualScheduler(clock))
             .application(
                 Application.builder(APP)
                     .source(repo)

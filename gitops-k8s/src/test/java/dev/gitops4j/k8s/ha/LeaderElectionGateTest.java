@@ -7,6 +7,7 @@ import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
@@ -25,11 +26,7 @@ class LeaderElectionGateTest {
     repo.commit(
         Map.of("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n"));
     try (Engine engine =
-        Engine.builder()
-            .clock(clock)
-            .scheduler(new ManualScheduler(clock))
-            .passExecutor(Runnable::run)
-            .stepExecutor(Runnable::run)
+        DeterministicEngine.builder(clock, new ManualScheduler(clock))
             .application(
                 Application.builder("app")
                     .source(repo)

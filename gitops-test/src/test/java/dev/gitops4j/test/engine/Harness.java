@@ -10,6 +10,7 @@ import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.Source;
 import dev.gitops4j.source.SourceException;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
@@ -31,20 +32,6 @@ final class Harness implements AutoCloseable {
   static final String APP = "shop";
   static final Duration INTERVAL = Duration.ofMinutes(3);
 
-  /** Always draws 0.75, so backoff jitter is a fixed +25 % and delays are exact. */
-  static final java.util.random.RandomGenerator FIXED_RANDOM =
-      new java.util.random.RandomGenerator() {
-        @Override
-        public long nextLong() {
-          return 0;
-        }
-
-        @Override
-        public double nextDouble() {
-          return 0.75;
-        }
-      };
-
   final ManualClock clock = ManualClock.create();
   final ManualScheduler timers = new ManualScheduler(clock);
   final InMemoryTarget target = InMemoryTarget.create();
@@ -61,15 +48,9 @@ final class Harness implements AutoCloseable {
 
   /** A fresh engine over the same source, target and history: a restarted process. */
   Engine newEngine(SyncPolicy policy) {
-    return Engine.builder()
-        .clock(clock)
-        .scheduler(timers)
-        .passExecutor(Runnable::run)
-        .stepExecutor(Runnable::run)
+    return DeterministicEngine.builder(clock, timers)
         .history(history)
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
-        .intervalJitter(0)
-        .random(FIXED_RANDOM)
         .listener(
             new ReconcileListener() {
               @Override

@@ -8,6 +8,7 @@ import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
+import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 
 /**
  * An engine that runs on the test's thread and the test's clock: passes run inside {@link #pass()}
@@ -27,20 +27,6 @@ final class Reconciler implements AutoCloseable {
   static final String APP = "workers";
   static final Duration INTERVAL = Duration.ofMinutes(3);
 
-  /** Jitter drawn as +25 % every time, so retry delays are exact numbers. */
-  private static final RandomGenerator FIXED_JITTER =
-      new RandomGenerator() {
-        @Override
-        public long nextLong() {
-          return 0;
-        }
-
-        @Override
-        public double nextDouble() {
-          return 0.75;
-        }
-      };
-
   final ManualClock clock = ManualClock.create();
   final ManualScheduler timers = new ManualScheduler(clock);
   final List<PassResult> passes = new CopyOnWriteArrayList<>();
@@ -50,14 +36,9 @@ final class Reconciler implements AutoCloseable {
     GitSource source =
         GitSource.builder(repo.uri()).ref(GitRef.branch("main")).cacheDir(cache).build();
     engine =
-        Engine.builder()
-            .clock(clock)
-            .scheduler(timers) // intervals, retries and debounce wait for advance()
-            .passExecutor(Runnable::run) // passes run on the calling thread
-            .stepExecutor(Runnable::run)
+        // Passes run on the calling thread; intervals, retries and debounce wait for advance().
+        DeterministicEngine.builder(clock, timers)
             .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
-            .intervalJitter(0)
-            .random(FIXED_JITTER)
             .listener(
                 new ReconcileListener() {
                   @Override
