@@ -53,18 +53,21 @@ final class SyncCommand extends AppCommand implements Callable<Integer> {
                         .build(),
                 history,
                 List.of(progress),
-                timeout)) {
+                timeout,
+                pins())) {
+      List<PassResult> results = ws.passOfEach();
+      progress.finish();
       int code = Main.OK;
-      for (AppSpec spec : ws.specs()) {
-        PassResult result = ws.await(ws.engine().trigger(spec.name()));
-        progress.finish();
-        Report.pass(ctx.out(), spec, result, false);
+      for (int i = 0; i < results.size(); i++) {
+        PassResult result = results.get(i);
+        Report.pass(ctx.out(), ws.units().get(i), result, false);
         if (!(result.status() == PassStatus.SYNCED
             || result.status() == PassStatus.IN_SYNC
             || result.status() == PassStatus.DRY_RUN)) {
           code = Main.ERROR;
         }
       }
+      Report.failures(ctx.err(), ws.units(), results);
       return code;
     }
   }
