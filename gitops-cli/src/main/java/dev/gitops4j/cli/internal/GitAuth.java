@@ -163,6 +163,32 @@ record GitAuth(
     return null;
   }
 
+  /** Which credentials are used, without secrets, for error messages. */
+  String describe(Map<String, String> env) {
+    if (tokenEnv != null) {
+      return "token from environment variable " + tokenEnv;
+    }
+    if (tokenFile != null) {
+      return "token from file " + tokenFile;
+    }
+    if (username != null) {
+      return "user "
+          + username
+          + " with password from "
+          + (passwordEnv != null ? "environment variable " + passwordEnv : "file " + passwordFile);
+    }
+    if (!sshKeys.isEmpty()) {
+      return "SSH key "
+          + sshKeys.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+          + ", known_hosts "
+          + (knownHosts != null ? knownHosts : "~/.ssh/known_hosts");
+    }
+    String fallback = env.get(DEFAULT_TOKEN_ENV);
+    return fallback != null && !fallback.isBlank()
+        ? "token from environment variable " + DEFAULT_TOKEN_ENV
+        : "none (see --git-token-env, --git-user, --git-ssh-key)";
+  }
+
   /** A user and secret for HTTP. {@link #toString()} never shows the secret. */
   record Credentials(String username, String secret) {
     @Override

@@ -47,6 +47,7 @@ final class Workspace implements AutoCloseable {
    * @param endpoint where the host is reached ({@code user@address:port}), else empty
    * @param pinned revision a rollback pinned the application to, or null
    * @param fleet the fleet the host belongs to, or null
+   * @param credentials the Git credentials used, described without secrets
    */
   record Unit(
       AppSpec spec,
@@ -54,7 +55,8 @@ final class Workspace implements AutoCloseable {
       String host,
       String endpoint,
       String pinned,
-      TargetType.Fleet fleet) {
+      TargetType.Fleet fleet,
+      String credentials) {
 
     /** The name as printed: with the host and where it is reached, for fleets. */
     String label() {
@@ -62,7 +64,20 @@ final class Workspace implements AutoCloseable {
     }
 
     String explain(String error) {
-      return fleet == null || error == null ? "" : fleet.explain(error);
+      if (error == null) {
+        return "";
+      }
+      String why = fleet == null ? "" : fleet.explain(error);
+      // Source failures about credentials say which ones were sent.
+      if (error.startsWith("cannot resolve ") || error.startsWith("cannot read revision ")) {
+        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("not authorized")
+            || lower.contains("host key")
+            || lower.contains("auth")) {
+          why += " (Git credentials: " + credentials + ")";
+        }
+      }
+      return why;
     }
   }
 
@@ -114,10 +129,16 @@ final class Workspace implements AutoCloseable {
         TargetType.Fleet fleet = openFleet(type, spec, appState);
         if (fleet == null) {
           Target target = openTarget(type, spec, appState);
-          ws.add(engine, new Unit(spec, spec.name(), "", "", pinned, null), source, target, policy);
+          ws.add(
+              engine,
+              new Unit(spec, spec.name(), "", "", pinned, null, spec.auth().describe(env)),
+              source,
+              target,
+              policy);
           continue;
         }
-        for (Map.Entry<String, String> host : hosts(fleet, spec, source, pinned).entrySet()) {
+        for (Map.Entry<String, String> host :
+            hosts(fleet, spec, source, pinned, spec.auth().describe(env)).entrySet()) {
           Unit unit =
               new Unit(
                   spec,
@@ -125,7 +146,8 @@ final class Workspace implements AutoCloseable {
                   host.getKey(),
                   host.getValue(),
                   pinned,
-                  fleet);
+                  fleet,
+                  spec.auth().describe(env));
           ws.add(engine, unit, source, fleet.target(host.getKey()), policy);
         }
       }
@@ -219,13 +241,17 @@ final class Workspace implements AutoCloseable {
 
   /** The hosts of the revision the fleet will be reconciled to: the pin, or the ref's head. */
   private static Map<String, String> hosts(
-      TargetType.Fleet fleet, AppSpec spec, GitSource source, String pinned) {
+      TargetType.Fleet fleet, AppSpec spec, GitSource source, String pinned, String credentials) {
     String what = "application '" + spec.name() + "': cannot read the hosts of ";
     Snapshot snapshot;
     try {
       snapshot = pinned == null ? source.fetch() : source.read(pinned);
     } catch (SourceException e) {
-      throw new CliException(what + source.describe() + ": " + e.getMessage(), e);
+      String hint =
+          e.reason() == SourceException.Reason.AUTH_FAILED
+              ? " (Git credentials: " + credentials + ")"
+              : "";
+      throw new CliException(what + source.describe() + ": " + e.getMessage() + hint, e);
     }
     try {
       Map<String, String> hosts = fleet.hosts(snapshot);
