@@ -3,11 +3,16 @@ package dev.gitops4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitops4j.test.GitRepoFixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +109,34 @@ class HostCliTest {
       assertThat(sync.out()).contains("pinned to " + first.substring(0, 12));
       assertThat(root.resolve("etc/motd")).as("healed to the pin, not the ref").hasContent("one");
 
+      // watch keeps the pin too: its first pass heals to the pinned revision, not the ref.
+      Files.writeString(root.resolve("etc/motd"), "edited again\n");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      AtomicInteger exit = new AtomicInteger(-1);
+      List<String> watchArgs = new ArrayList<>(List.of("watch"));
+      watchArgs.addAll(concat(app, "--port", "0"));
+      Thread watch =
+          new Thread(
+              () ->
+                  exit.set(
+                      Main.commandLine(
+                              new PrintWriter(out, true), new PrintWriter(err, true), Map.of())
+                          .execute(watchArgs.toArray(String[]::new))));
+      watch.start();
+      try {
+        assertThat(
+                await(() -> out.toString().contains("motd: SYNCED at " + first.substring(0, 12))))
+            .as(out + "\n" + err)
+            .isTrue();
+        assertThat(out.toString()).contains("motd: pinned to " + first.substring(0, 12));
+        assertThat(root.resolve("etc/motd")).hasContent("one");
+      } finally {
+        watch.interrupt();
+        watch.join(60_000);
+      }
+      assertThat(exit.get()).as(err.toString()).isEqualTo(Main.OK);
+
       Run unpin = run("unpin", concat(app, "motd"));
       assertThat(unpin.exitCode()).as(unpin.toString()).isEqualTo(Main.OK);
       assertThat(unpin.out()).contains("motd: unpinned from " + first.substring(0, 12));
@@ -144,6 +177,21 @@ class HostCliTest {
       assertThat(plan.exitCode()).isEqualTo(Main.ERROR);
       assertThat(plan.err()).contains("pins.json:2:");
     }
+  }
+
+  /** Polls until the condition holds, for at most a minute. */
+  private static boolean await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Object lock = new Object();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      synchronized (lock) {
+        lock.wait(100);
+      }
+    }
+    return condition.getAsBoolean();
   }
 
   private static List<String> concat(List<String> a, String... b) {

@@ -278,11 +278,6 @@ final class Workspace implements AutoCloseable {
     return units;
   }
 
-  /** The units of application {@code spec}. */
-  List<Unit> units(String spec) {
-    return units.stream().filter(u -> u.spec().name().equals(spec)).toList();
-  }
-
   Unit unit(String engineName) {
     return units.stream().filter(u -> u.name().equals(engineName)).findFirst().orElse(null);
   }
