@@ -162,10 +162,155 @@ class CommandLineTest {
   }
 
   @Test
+  void gitCredentialFlagsAreCheckedBeforeAnythingOpens() {
+    String[] app = {"--repo", "https://git.example.com/x.git", "--target", "k8s"};
+    assertThat(plan(app, "--git-token-env", "tok-3f9a/1c").err())
+        .contains("'tok-3f9a/1c' is not an environment variable name");
+    assertThat(plan(app, "--git-token-env", "A", "--git-token-file", "/t").err())
+        .contains("give --git-token-env or --git-token-file, not both");
+    assertThat(plan(app, "--git-user", "me").err())
+        .contains("--git-user needs --git-password-env or --git-password-file");
+    assertThat(plan(app, "--git-password-file", "/p").err())
+        .contains("--git-password-env/--git-password-file needs --git-user");
+    assertThat(
+            plan(app, "--git-token-env", "T", "--git-user", "me", "--git-password-env", "P").err())
+        .contains("give one");
+    assertThat(plan(app, "--git-known-hosts", "/k").err())
+        .contains("--git-known-hosts applies to SSH key authentication");
+    Run run = plan(app, "--git-token-file", dir.resolve("absent-token").toString());
+    assertThat(run.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(run.err()).contains("Git token: ").contains("absent-token: no such file");
+  }
+
+  @Test
+  void gitCredentialsInTheFileAreNamesAndPathsWithLines() throws IOException {
+    Path literal =
+        write(
+            "applications:\n"
+                + "  - name: a\n"
+                + "    source:\n"
+                + "      url: https://git.example.com/a.git\n"
+                + "      auth:\n"
+                + "        token: s3cr3t\n"
+                + "    target: {type: k8s}\n");
+    Run run = Run.of("plan", "--config", literal.toString(), "--state-dir", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(run.err())
+        .contains(literal + ":6:")
+        .contains("unknown key 'token'")
+        .contains("tokenEnv")
+        .contains("tokenFile")
+        .doesNotContain("s3cr3t");
+
+    Path both =
+        write(
+            "applications:\n"
+                + "  - name: a\n"
+                + "    source: {url: 'https://git.example.com/a.git', auth: {tokenEnv: A,"
+                + " username: me, passwordEnv: B}}\n"
+                + "    target: {type: k8s}\n");
+    Run second = Run.of("plan", "--config", both.toString(), "--state-dir", dir.toString());
+    assertThat(second.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(second.err())
+        .contains(both + ":2:")
+        .contains("application 'a'")
+        .contains("give one");
+  }
+
+  @Test
+  void sshHostOptionsAreCheckedBeforeAnythingOpens() throws IOException {
+    String[] app = {"--repo", "file:///x", "--name", "fleet", "--target", "host"};
+    assertThat(plan(app, "--ssh-key", "/k").err())
+        .contains("SSH needs a known_hosts file (--ssh-known-hosts");
+    assertThat(plan(app, "--ssh-known-hosts", "/k").err())
+        .contains("SSH needs a private key file (--ssh-key");
+    assertThat(plan(app, "--ssh-known-hosts", "/k", "--ssh-key", "/i").err())
+        .contains("--allowed-root");
+    assertThat(
+            plan(
+                    app,
+                    "--ssh-known-hosts",
+                    "/k",
+                    "--ssh-key",
+                    "/i",
+                    "--allowed-root",
+                    "/srv",
+                    "--ssh-timeout",
+                    "soon")
+                .err())
+        .contains("option 'operation-timeout': 'soon' is not a duration");
+    assertThat(plan(app, "-O", "root=/tmp/x", "--ssh-known-hosts", "/k").err())
+        .contains("does not combine with SSH options [known-hosts]");
+    Run missingKey =
+        plan(
+            app,
+            "--ssh-known-hosts",
+            dir.resolve("absent_known_hosts").toString(),
+            "--ssh-key",
+            "/i",
+            "--allowed-root",
+            "/srv");
+    assertThat(missingKey.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(missingKey.err()).contains("absent_known_hosts is not readable");
+
+    Path file =
+        write(
+            "applications:\n"
+                + "  - name: fleet\n"
+                + "    source: {url: 'file:///x'}\n"
+                + "    target:\n"
+                + "      type: host\n"
+                + "      options:\n"
+                + "        known-hosts: /etc/gitops4j/known_hosts\n"
+                + "        identity: [/etc/gitops4j/id_ed25519]\n"
+                + "        allowed-roots: [srv/www]\n");
+    Run relative = Run.of("plan", "--config", file.toString(), "--state-dir", dir.toString());
+    assertThat(relative.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(relative.err())
+        .contains(file + ":2:")
+        .contains("application 'fleet'")
+        .contains("allowed root")
+        .contains("srv/www");
+  }
+
+  @Test
+  void rollbackNeedsAFullCommitId() {
+    Run run =
+        Run.of(
+            "rollback",
+            "--repo",
+            "file:///x",
+            "--target",
+            "k8s",
+            "--state-dir",
+            dir.toString(),
+            "x",
+            "abc123");
+    assertThat(run.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(run.err()).contains("REVISION must be a full 40-character commit id");
+  }
+
+  private Run plan(String[] app, String... more) {
+    String[] all = new String[app.length + more.length + 3];
+    all[0] = "plan";
+    System.arraycopy(app, 0, all, 1, app.length);
+    System.arraycopy(more, 0, all, 1 + app.length, more.length);
+    all[all.length - 2] = "--state-dir";
+    all[all.length - 1] = dir.toString();
+    Run run = Run.of(all);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(Main.ERROR);
+    return run;
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     Run help = Run.of("--help");
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("plan").contains("rollback").contains("2 drift");
+    assertThat(help.out())
+        .contains("plan")
+        .contains("rollback")
+        .contains("unpin")
+        .contains("2 drift");
     assertThat(Run.of("--version").out()).startsWith("gitops4j ");
   }
 

@@ -215,6 +215,58 @@ class KubernetesCliIT {
   }
 
   @Test
+  void dryRunIntoANamespaceThatDoesNotExistYet() throws IOException {
+    try (GitRepoFixture repo = GitRepoFixture.create(dir.resolve("repo"))) {
+      repo.commit("first", manifests("cli-dry", "hello"));
+      String[] declared = {
+        "--config", configFile("dry", repo.uri(), "cli-dry").toString(),
+        "--state-dir", dir.resolve("state").toString()
+      };
+      // Git declares the Namespace, but a dry run does not really create it: the objects in it
+      // cannot be dry-run by the API server. The pass fails and the CLI says why.
+      Run declaredNs = run("sync", concat(declared, "--dry-run"));
+      assertThat(declaredNs.exitCode()).as(declaredNs.toString()).isEqualTo(Main.ERROR);
+      assertThat(declaredNs.out())
+          .contains("dry run create Namespace cli-dry")
+          .contains("namespaces \"cli-dry\" not found");
+      assertThat(declaredNs.err())
+          .contains("note: namespace cli-dry does not exist yet. A dry run creates nothing")
+          .contains("-O create-namespaces=true");
+      assertThat(client.namespaces().withName("cli-dry").get()).isNull();
+
+      // With create-namespaces the dry run passes (the objects go unchecked by the server).
+      String[] creating = {
+        "--repo",
+        repo.uri(),
+        "--path",
+        "app",
+        "--name",
+        "dry2",
+        "--target",
+        "k8s",
+        "--kubeconfig",
+        kubeconfig.toString(),
+        "-O",
+        "create-namespaces=true",
+        "--state-dir",
+        dir.resolve("state2").toString()
+      };
+      repo.delete("no namespace object", "app/namespace.yaml");
+      Run created = run("sync", concat(creating, "--dry-run"));
+      assertThat(created.exitCode()).as(created.toString()).isEqualTo(Main.OK);
+      assertThat(created.out()).contains("dry2: DRY_RUN").contains("2 to create");
+      assertThat(created.err()).doesNotContain("note:");
+      assertThat(client.namespaces().withName("cli-dry").get()).as("nothing created").isNull();
+      assertThat(configMap("cli-dry")).isNull();
+
+      // A real sync with create-namespaces creates the namespace, then the objects.
+      Run real = run("sync", creating);
+      assertThat(real.exitCode()).as(real.toString()).isEqualTo(Main.OK);
+      assertThat(configMap("cli-dry").getData()).containsEntry("greeting", "hello");
+    }
+  }
+
+  @Test
   void watchServesHealthMetricsAndWebhooks() throws Exception {
     String ns = "cli-watch";
     String secret = "webhook-secret-for-tests";

@@ -5,6 +5,7 @@ import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.history.HistoryStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +33,11 @@ abstract class AppCommand {
   Workspace open(
       UnaryOperator<SyncPolicy> policy, HistoryStore history, List<ReconcileListener> listeners) {
     return Workspace.open(
-        apps.specs(), state.stateDir, ctx.env(), policy, history, listeners, timeout);
+        apps.specs(), state.stateDir, ctx.env(), policy, history, listeners, timeout, pins());
+  }
+
+  /** Revisions applications are pinned to by rollback, from the state directory. */
+  Map<String, String> pins() {
+    return Pins.load(state.stateDir).revisions();
   }
 }

@@ -79,6 +79,87 @@ final class AppOptions {
   Map<String, String> vars = new LinkedHashMap<>();
 
   @Option(
+      names = "--ssh-known-hosts",
+      paramLabel = "FILE",
+      description = "host over SSH: known_hosts file; hosts whose key is not listed are refused.")
+  String sshKnownHosts;
+
+  @Option(
+      names = "--ssh-key",
+      paramLabel = "FILE",
+      description = "host over SSH: private key file (repeatable).")
+  List<String> sshKeys = new ArrayList<>();
+
+  @Option(
+      names = "--ssh-user",
+      paramLabel = "USER",
+      description = "host over SSH: login user of hosts whose inventory entry names none.")
+  String sshUser;
+
+  @Option(
+      names = "--ssh-connect-timeout",
+      paramLabel = "DURATION",
+      description = "host over SSH: connect and authentication timeout (default: 10s).")
+  String sshConnectTimeout;
+
+  @Option(
+      names = "--ssh-timeout",
+      paramLabel = "DURATION",
+      description = "host over SSH: timeout of each remote operation (default: 60s).")
+  String sshTimeout;
+
+  @Option(
+      names = "--allowed-root",
+      paramLabel = "DIR",
+      description = "host over SSH: a directory resources may be placed below (repeatable).")
+  List<String> allowedRoots = new ArrayList<>();
+
+  @Option(
+      names = "--host-state-dir",
+      paramLabel = "DIR",
+      description = "host over SSH: state directory on each host (default: /var/lib/gitops4j).")
+  String hostStateDir;
+
+  @Option(
+      names = "--git-token-env",
+      paramLabel = "VAR",
+      description = "HTTPS token for Git, read from this environment variable.")
+  String gitTokenEnv;
+
+  @Option(
+      names = "--git-token-file",
+      paramLabel = "FILE",
+      description = "HTTPS token for Git, read from this file.")
+  Path gitTokenFile;
+
+  @Option(names = "--git-user", paramLabel = "USER", description = "HTTPS basic-auth user for Git.")
+  String gitUser;
+
+  @Option(
+      names = "--git-password-env",
+      paramLabel = "VAR",
+      description = "Password of --git-user, read from this environment variable.")
+  String gitPasswordEnv;
+
+  @Option(
+      names = "--git-password-file",
+      paramLabel = "FILE",
+      description = "Password of --git-user, read from this file.")
+  Path gitPasswordFile;
+
+  @Option(
+      names = "--git-ssh-key",
+      paramLabel = "FILE",
+      description = "Private key for ssh:// Git URLs (repeatable).")
+  List<Path> gitSshKeys = new ArrayList<>();
+
+  @Option(
+      names = "--git-known-hosts",
+      paramLabel = "FILE",
+      description = "known_hosts for ssh:// Git URLs (default: ~/.ssh/known_hosts).")
+  Path gitKnownHosts;
+
+  @Option(
       names = {"-O", "--target-option"},
       paramLabel = "KEY=VALUE",
       description = "Any target option (see docs/cli.md).")
@@ -118,6 +199,7 @@ final class AppOptions {
             "--config declares the applications; do not combine it with --repo, --target, --path,"
                 + " --name or target options");
       }
+      GitAuth authOverride = flagAuth();
       RefSpec refOverride = null;
       if (ref != null || tag != null || semver != null || commit != null) {
         try {
@@ -128,7 +210,8 @@ final class AppOptions {
       }
       for (AppSpec spec : ConfigFile.read(config, TargetTypes.names())) {
         if (only.isEmpty() || only.contains(spec.name())) {
-          specs.add(override(spec, refOverride));
+          AppSpec chosen = override(spec, refOverride);
+          specs.add(authOverride.isEmpty() ? chosen : chosen.withAuth(authOverride));
         }
       }
       for (String wanted : only) {
@@ -168,7 +251,15 @@ final class AppOptions {
       }
       specs.add(
           new AppSpec(
-              appName, repo, refSpec, path, target, flagOptions(), syncPolicy, "command line"));
+              appName,
+              repo,
+              refSpec,
+              path,
+              target,
+              flagOptions(),
+              syncPolicy,
+              "command line",
+              flagAuth()));
     }
     for (AppSpec spec : specs) {
       checkOptions(spec);
@@ -201,7 +292,25 @@ final class AppOptions {
         spec.targetType(),
         spec.options(),
         builder.build(),
-        spec.where());
+        spec.where(),
+        spec.auth());
+  }
+
+  // Credential flags given with --config replace the file's for every selected application.
+  private GitAuth flagAuth() {
+    try {
+      return new GitAuth(
+              gitTokenEnv,
+              gitTokenFile,
+              gitUser,
+              gitPasswordEnv,
+              gitPasswordFile,
+              gitSshKeys,
+              gitKnownHosts)
+          .check(GitAuth.Names.FLAGS);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
   }
 
   private Map<String, String> flagOptions() {
@@ -211,6 +320,13 @@ final class AppOptions {
     put(options, "namespace", namespace);
     put(options, "binary", tfBinary);
     put(options, "dir", tfDir);
+    put(options, "known-hosts", sshKnownHosts);
+    put(options, "identity", sshKeys.isEmpty() ? null : String.join(",", sshKeys));
+    put(options, "user", sshUser);
+    put(options, "connect-timeout", sshConnectTimeout);
+    put(options, "operation-timeout", sshTimeout);
+    put(options, "allowed-roots", allowedRoots.isEmpty() ? null : String.join(",", allowedRoots));
+    put(options, "state-directory", hostStateDir);
     vars.forEach((k, v) -> options.put("var." + k, v));
     options.putAll(targetOptions);
     return options;
@@ -238,6 +354,12 @@ final class AppOptions {
                   + String.join(", ", new java.util.TreeSet<>(type.options()))
                   + ")");
         }
+      }
+      try {
+        type.check(spec.options());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new CliException(
+            spec.where() + ": application '" + spec.name() + "': " + e.getMessage());
       }
     }
   }

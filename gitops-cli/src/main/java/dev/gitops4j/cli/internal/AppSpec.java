@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param options target options, e.g. {@code kubeconfig}
  * @param policy sync policy for {@code watch}; commands override the mode
  * @param where where the application was declared, for error messages
+ * @param auth how the Git source authenticates
  */
 record AppSpec(
     String name,
@@ -24,7 +25,8 @@ record AppSpec(
     String targetType,
     Map<String, String> options,
     SyncPolicy policy,
-    String where) {
+    String where,
+    GitAuth auth) {
 
   AppSpec {
     Objects.requireNonNull(name, "name");
@@ -35,5 +37,10 @@ record AppSpec(
     options = Map.copyOf(options);
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(where, "where");
+    auth = Objects.requireNonNullElse(auth, GitAuth.NONE);
+  }
+
+  AppSpec withAuth(GitAuth newAuth) {
+    return new AppSpec(name, url, ref, path, targetType, options, policy, where, newAuth);
   }
 }

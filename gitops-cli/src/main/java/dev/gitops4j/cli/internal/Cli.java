@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     name = "gitops4j",
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
-    description = "Reconcile live systems from Git: plan, diff, sync, watch, history, rollback.",
+    description =
+        "Reconcile live systems from Git: plan, diff, sync, watch, history, rollback, unpin.",
     footer = {"", "Exit codes: 0 success / in sync, 1 error, 2 drift (plan, diff)."})
 public final class Cli implements Callable<Integer> {
 
@@ -40,6 +41,7 @@ public final class Cli implements Callable<Integer> {
     history.addSubcommand(new CommandLine(new HistoryCommand.VerifyChain(ctx)));
     cli.addSubcommand(history);
     cli.addSubcommand(new CommandLine(new RollbackCommand(ctx)));
+    cli.addSubcommand(new CommandLine(new UnpinCommand(ctx)));
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
@@ -65,7 +67,7 @@ public final class Cli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ctx.err().println("give a command: plan, diff, sync, watch, history or rollback");
+    ctx.err().println("give a command: plan, diff, sync, watch, history, rollback or unpin");
     new CommandLine(this).usage(ctx.err());
     return Main.ERROR;
   }

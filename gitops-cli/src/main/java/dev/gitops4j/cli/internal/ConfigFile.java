@@ -42,12 +42,29 @@ final class ConfigFile {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
   record Entry(String name, SourceEntry source, TargetEntry target, PolicyEntry policy) {}
 
   record SourceEntry(
-      String url, String ref, String tag, String semver, String commit, String path) {}
+      String url,
+      String ref,
+      String tag,
+      String semver,
+      String commit,
+      String path,
+      AuthEntry auth) {}
+
+  /** Where Git credentials come from; secrets themselves are never written in the file. */
+  record AuthEntry(
+      String tokenEnv,
+      String tokenFile,
+      String username,
+      String passwordEnv,
+      String passwordFile,
+      List<String> sshKeys,
+      String knownHosts) {}
 
   record TargetEntry(String type, Map<String, JsonNode> options) {}
 
@@ -145,9 +162,11 @@ final class ConfigFile {
     }
     RefSpec ref;
     SyncPolicy policy;
+    GitAuth auth;
     try {
       SourceEntry s = e.source();
       ref = Refs.choose(s.ref(), s.tag(), s.semver(), s.commit());
+      auth = auth(s.auth());
       PolicyEntry p = e.policy();
       policy = p == null ? SyncPolicy.automatic() : Policies.of(p.mode(), p.prune(), p.selfHeal());
     } catch (IllegalArgumentException ex) {
@@ -158,7 +177,26 @@ final class ConfigFile {
       e.target().options().forEach((k, v) -> flatten(k, v, options));
     }
     return new AppSpec(
-        e.name(), e.source().url(), ref, e.source().path(), type, options, policy, where);
+        e.name(), e.source().url(), ref, e.source().path(), type, options, policy, where, auth);
+  }
+
+  private static GitAuth auth(AuthEntry a) {
+    if (a == null) {
+      return GitAuth.NONE;
+    }
+    return new GitAuth(
+            a.tokenEnv(),
+            path(a.tokenFile()),
+            a.username(),
+            a.passwordEnv(),
+            path(a.passwordFile()),
+            a.sshKeys() == null ? List.of() : a.sshKeys().stream().map(Path::of).toList(),
+            path(a.knownHosts()))
+        .check(GitAuth.Names.YAML);
+  }
+
+  private static Path path(String value) {
+    return value == null ? null : Path.of(value);
   }
 
   // Nested option maps (terraform vars) become dotted keys: vars: {region: x} -> var.region.
@@ -169,6 +207,11 @@ final class ConfigFile {
         Map.Entry<String, JsonNode> field = it.next();
         flatten(prefix + "." + field.getKey(), field.getValue(), into);
       }
+    } else if (value != null && value.isArray()) {
+      // Lists (allowed-roots, identity) become comma-separated, as on the command line.
+      List<String> items = new ArrayList<>();
+      value.forEach(item -> items.add(item.asText()));
+      into.put(key, String.join(",", items));
     } else {
       into.put(key, value == null || value.isNull() ? "" : value.asText());
     }

@@ -40,13 +40,14 @@ final class DiffCommand extends AppCommand implements Callable<Integer> {
       for (int i = 0; i < results.size(); i++) {
         PassResult result = results.get(i);
         if (result.failed() || result.driftReport().isEmpty()) {
-          Report.pass(ctx.err(), ws.specs().get(i), result, false);
+          Report.pass(ctx.err(), ws.units().get(i), result, false);
           continue;
         }
         String diff = ws.target(result.application()).unifiedDiff().render(result.drift());
         ctx.out().print(colored ? colorize(diff) : diff);
         ctx.out().flush();
       }
+      Report.failures(ctx.err(), ws.units(), results);
       return Report.planExitCode(results);
     }
   }

@@ -24,8 +24,9 @@ final class PlanCommand extends AppCommand implements Callable<Integer> {
     try (Workspace ws = open(p -> SyncPolicy.detectOnly(), null, List.of())) {
       List<PassResult> results = ws.passOfEach();
       for (int i = 0; i < results.size(); i++) {
-        Report.pass(ctx.out(), ws.specs().get(i), results.get(i), true);
+        Report.pass(ctx.out(), ws.units().get(i), results.get(i), true);
       }
+      Report.failures(ctx.err(), ws.units(), results);
       return Report.planExitCode(results);
     }
   }

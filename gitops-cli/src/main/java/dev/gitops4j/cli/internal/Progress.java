@@ -6,6 +6,8 @@ import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.StepResult;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,8 +19,9 @@ final class Progress implements ReconcileListener {
   private final PrintWriter out;
   private final boolean inPlace;
   private final boolean prune;
-  private final AtomicInteger done = new AtomicInteger();
-  private volatile int total;
+  // Per application: the hosts of a fleet reconcile concurrently.
+  private final Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+  private final Map<String, Integer> totals = new ConcurrentHashMap<>();
   private volatile boolean lineOpen;
 
   Progress(PrintWriter out, boolean inPlace, boolean prune) {
@@ -30,12 +33,13 @@ final class Progress implements ReconcileListener {
   @Override
   public void driftFound(String application, DriftReport report) {
     // Extraneous resources only become steps when the policy prunes.
-    total =
+    totals.put(
+        application,
         (int)
             report.outOfSync().stream()
                 .filter(d -> prune || d.status() != Drift.Status.EXTRANEOUS)
-                .count();
-    done.set(0);
+                .count());
+    done.put(application, new AtomicInteger());
   }
 
   @Override
@@ -49,8 +53,8 @@ final class Progress implements ReconcileListener {
   }
 
   private synchronized void step(String application, StepResult result) {
-    int n = done.incrementAndGet();
-    int width = Math.max(total, n);
+    int n = done.computeIfAbsent(application, a -> new AtomicInteger()).incrementAndGet();
+    int width = Math.max(totals.getOrDefault(application, 0), n);
     String text =
         String.format(
             Locale.ROOT,

@@ -14,15 +14,14 @@ final class Report {
 
   private Report() {}
 
-  static void pass(PrintWriter out, AppSpec spec, PassResult result, boolean steps) {
-    StringBuilder line =
-        new StringBuilder(result.application()).append(": ").append(result.status());
+  static void pass(PrintWriter out, Workspace.Unit unit, PassResult result, boolean steps) {
+    StringBuilder line = new StringBuilder(unit.label()).append(": ").append(result.status());
     if (!result.revision().isEmpty()) {
       line.append(" at ").append(shortId(result.revision()));
     }
-    line.append(" (").append(spec.ref().describe()).append(')');
+    line.append(" (").append(source(unit)).append(')');
     if (result.failed()) {
-      line.append(": ").append(result.error());
+      line.append(": ").append(result.error()).append(unit.explain(result.error()));
     } else {
       result.planned().ifPresent(plan -> line.append(": ").append(plan.summary()));
     }
@@ -31,6 +30,44 @@ final class Report {
       result.planned().ifPresent(plan -> printSteps(out, plan));
     }
     out.flush();
+  }
+
+  /** What the unit follows: its ref, or the revision a rollback pinned it to. */
+  static String source(Workspace.Unit unit) {
+    String ref = unit.spec().ref().describe();
+    if (unit.pinned() == null) {
+      return ref;
+    }
+    return "pinned to "
+        + shortId(unit.pinned())
+        + " by rollback; 'gitops4j unpin "
+        + unit.spec().name()
+        + "' follows "
+        + ref
+        + " again";
+  }
+
+  /**
+   * One line on {@code err} naming the units whose pass failed, when there are several units: in a
+   * fleet, which hosts to look at.
+   */
+  static void failures(PrintWriter err, List<Workspace.Unit> units, List<PassResult> results) {
+    List<String> failed = new java.util.ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).failed()) {
+        failed.add(units.get(i).label());
+      }
+    }
+    if (!failed.isEmpty() && units.size() > 1) {
+      err.println(
+          "error: "
+              + failed.size()
+              + " of "
+              + units.size()
+              + " failed: "
+              + String.join("; ", failed));
+      err.flush();
+    }
   }
 
   private static void printSteps(PrintWriter out, Plan plan) {

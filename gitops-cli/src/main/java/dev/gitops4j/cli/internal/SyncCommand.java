@@ -5,6 +5,8 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.history.JsonLinesHistoryStore;
+import dev.gitops4j.model.Step;
+import dev.gitops4j.model.StepResult;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,20 +55,59 @@ final class SyncCommand extends AppCommand implements Callable<Integer> {
                         .build(),
                 history,
                 List.of(progress),
-                timeout)) {
+                timeout,
+                pins())) {
+      List<PassResult> results = ws.passOfEach();
+      progress.finish();
       int code = Main.OK;
-      for (AppSpec spec : ws.specs()) {
-        PassResult result = ws.await(ws.engine().trigger(spec.name()));
-        progress.finish();
-        Report.pass(ctx.out(), spec, result, false);
+      for (int i = 0; i < results.size(); i++) {
+        PassResult result = results.get(i);
+        Report.pass(ctx.out(), ws.units().get(i), result, false);
         if (!(result.status() == PassStatus.SYNCED
             || result.status() == PassStatus.IN_SYNC
             || result.status() == PassStatus.DRY_RUN)) {
           code = Main.ERROR;
         }
       }
+      Report.failures(ctx.err(), ws.units(), results);
+      if (dryRun) {
+        missingNamespaces(ws.units(), results);
+      }
       return code;
     }
+  }
+
+  /**
+   * A dry run creates nothing, so the API server refuses to dry-run objects in a namespace that
+   * does not exist yet (404), even when the same sync declares that Namespace: say why.
+   */
+  private void missingNamespaces(List<Workspace.Unit> units, List<PassResult> results) {
+    java.util.Set<String> namespaces = new java.util.TreeSet<>();
+    for (int i = 0; i < results.size(); i++) {
+      String type = units.get(i).spec().targetType();
+      if (!type.equals("k8s") && !type.equals("kubernetes")) {
+        continue;
+      }
+      for (StepResult step : results.get(i).results()) {
+        if (step.failed()
+            && step.step().action() == Step.Action.CREATE
+            && step.step().id().isScoped()
+            && step.message().contains("HTTP 404")) {
+          namespaces.add(step.step().id().scope());
+        }
+      }
+    }
+    for (String namespace : namespaces) {
+      ctx.err()
+          .println(
+              "note: namespace "
+                  + namespace
+                  + " does not exist yet. A dry run creates nothing, so the API server cannot"
+                  + " check objects in it (HTTP 404), even when Git declares the Namespace. A real"
+                  + " sync creates the Namespace first. With -O create-namespaces=true a dry run"
+                  + " passes these objects without the server's check.");
+    }
+    ctx.err().flush();
   }
 
   private java.nio.file.Path historyFile() throws IOException {

@@ -1,8 +1,10 @@
 package dev.gitops4j.cli.internal;
 
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.source.Snapshot;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,6 +19,41 @@ interface TargetType extends AutoCloseable {
   /** Whether {@code key} is accepted; types with open-ended keys ({@code var.NAME}) override. */
   default boolean accepts(String key) {
     return options().contains(key);
+  }
+
+  /**
+   * Checks option values before anything is opened.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  default void check(Map<String, String> options) {}
+
+  /**
+   * The hosts of an application that spans several, one engine application per host named in the
+   * desired state; empty when {@code options} describe a single target ({@link #open}).
+   */
+  default Optional<Fleet> fleet(String application, Map<String, String> options, Path stateDir)
+      throws Exception {
+    return Optional.empty();
+  }
+
+  /** Targets of one application spread over the hosts its desired state lists. */
+  interface Fleet {
+
+    /**
+     * The hosts of {@code snapshot}'s inventory, by name, each with where it is reached, e.g.
+     * {@code deploy@10.0.0.11:22}.
+     *
+     * @throws Exception when the snapshot cannot be rendered (the message names file and line)
+     */
+    Map<String, String> hosts(Snapshot snapshot) throws Exception;
+
+    Target target(String host);
+
+    /** What to add to the error of a failed pass of a host so the user can act, or empty. */
+    default String explain(String error) {
+      return "";
+    }
   }
 
   /**

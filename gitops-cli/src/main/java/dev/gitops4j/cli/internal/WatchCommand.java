@@ -67,14 +67,17 @@ final class WatchCommand extends AppCommand implements Callable<Integer> {
     List<AppSpec> specs = apps.specs();
     Optional<WebhookReceiver> webhooks = webhooks();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    java.util.concurrent.atomic.AtomicReference<Workspace> opened =
+        new java.util.concurrent.atomic.AtomicReference<>();
     ReconcileListener log =
         new ReconcileListener() {
           @Override
           public void passFinished(PassResult result) {
-            specs.stream()
-                .filter(s -> s.name().equals(result.application()))
-                .findFirst()
-                .ifPresent(spec -> Report.pass(ctx.out(), spec, result, false));
+            Workspace ws = opened.get();
+            Workspace.Unit unit = ws == null ? null : ws.unit(result.application());
+            if (unit != null) {
+              Report.pass(ctx.out(), unit, result, false);
+            }
           }
         };
     Path historyFile = state.history().toAbsolutePath();
@@ -88,9 +91,18 @@ final class WatchCommand extends AppCommand implements Callable<Integer> {
                 p -> p,
                 history,
                 List.of(new MicrometerListener(registry), log),
-                timeout);
+                timeout,
+                pins());
         HttpEndpoints http =
             HttpEndpoints.start(bind, port, ws.engine(), registry, webhooks.orElse(null))) {
+      opened.set(ws);
+      for (Workspace.Unit unit : ws.units()) {
+        if (unit.pinned() != null) {
+          // The engine keeps the pin for as long as it runs: every pass stays at this revision.
+          ws.pass(unit);
+          ctx.out().println(unit.label() + ": " + Report.source(unit));
+        }
+      }
       ctx.out().println("listening on http://" + http.address());
       ctx.out().flush();
       ws.engine().start();

@@ -7,8 +7,10 @@ import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.history.HistoryStore;
-import dev.gitops4j.source.GitRef;
+import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.GitSource;
+import dev.gitops4j.source.Snapshot;
+import dev.gitops4j.source.SourceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,30 +19,75 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * The applications of one command run, opened: sources, targets and an engine over them. Closing it
  * closes the engine and every client the targets opened.
+ *
+ * <p>An application on a single target is one engine application of the same name. An application
+ * over a fleet of hosts is one engine application per host of its inventory, named {@code
+ * <application>.<host>}, so one unreachable host fails alone.
  */
 final class Workspace implements AutoCloseable {
 
-  /** Environment variable holding a token for HTTPS Git sources. */
-  static final String GIT_TOKEN_ENV = "GITOPS4J_GIT_TOKEN";
+  /**
+   * One engine application.
+   *
+   * @param spec the application it comes from
+   * @param name engine application name ({@code spec.name()}, or {@code <spec>.<host>})
+   * @param host host name for fleets, else empty
+   * @param endpoint where the host is reached ({@code user@address:port}), else empty
+   * @param pinned revision a rollback pinned the application to, or null
+   * @param fleet the fleet the host belongs to, or null
+   * @param credentials the Git credentials used, described without secrets
+   */
+  record Unit(
+      AppSpec spec,
+      String name,
+      String host,
+      String endpoint,
+      String pinned,
+      TargetType.Fleet fleet,
+      String credentials) {
 
-  private final List<AppSpec> specs;
+    /** The name as printed: with the host and where it is reached, for fleets. */
+    String label() {
+      return host.isEmpty() ? name : name + " (host " + host + ", " + endpoint + ")";
+    }
+
+    String explain(String error) {
+      if (error == null) {
+        return "";
+      }
+      String why = fleet == null ? "" : fleet.explain(error);
+      // Source failures about credentials say which ones were sent.
+      if (error.startsWith("cannot resolve ") || error.startsWith("cannot read revision ")) {
+        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("not authorized")
+            || lower.contains("host key")
+            || lower.contains("auth")) {
+          why += " (Git credentials: " + credentials + ")";
+        }
+      }
+      return why;
+    }
+  }
+
+  private final List<Unit> units = new ArrayList<>();
   private final Map<String, Target> targets = new LinkedHashMap<>();
   private final Map<String, TargetType> types = new LinkedHashMap<>();
   private final Duration timeout;
   private Engine engine;
 
-  private Workspace(List<AppSpec> specs, Duration timeout) {
-    this.specs = specs;
+  private Workspace(Duration timeout) {
     this.timeout = timeout;
   }
 
@@ -48,6 +95,7 @@ final class Workspace implements AutoCloseable {
    * Opens the applications.
    *
    * @param policy turns each application's policy into the one this command runs with
+   * @param pins revisions applications are pinned to by rollback, by application name
    */
   static Workspace open(
       List<AppSpec> specs,
@@ -56,61 +104,52 @@ final class Workspace implements AutoCloseable {
       UnaryOperator<SyncPolicy> policy,
       HistoryStore history,
       List<ReconcileListener> listeners,
-      Duration timeout) {
-    Workspace ws = new Workspace(specs, timeout);
+      Duration timeout,
+      Map<String, String> pins) {
+    Workspace ws = new Workspace(timeout);
     // Tools the targets run (tofu) work in their own directories: hand them absolute paths.
     stateDir = stateDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(stateDir);
+      // Every secret is read before any target is opened: a missing one changes nothing.
+      Map<String, GitSource> sources = new LinkedHashMap<>();
+      for (AppSpec spec : specs) {
+        sources.put(spec.name(), source(spec, stateDir, env));
+      }
       Engine.Builder engine = Engine.builder().passTimeout(timeout);
       if (history != null) {
         engine.history(history);
       }
       listeners.forEach(engine::listener);
-      String token = env.get(GIT_TOKEN_ENV);
       for (AppSpec spec : specs) {
+        GitSource source = sources.get(spec.name());
+        String pinned = pins.get(spec.name());
         TargetType type = ws.types.computeIfAbsent(spec.targetType(), TargetTypes::create);
         Path appState = stateDir.resolve("apps").resolve(spec.name());
-        Target target;
-        try {
-          target = type.open(spec.name(), spec.options(), appState);
-        } catch (CliException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new CliException(
-              "application '"
-                  + spec.name()
-                  + "': cannot open "
-                  + spec.targetType()
-                  + " target: "
-                  + e.getMessage(),
-              e);
+        TargetType.Fleet fleet = openFleet(type, spec, appState);
+        if (fleet == null) {
+          Target target = openTarget(type, spec, appState);
+          ws.add(
+              engine,
+              new Unit(spec, spec.name(), "", "", pinned, null, spec.auth().describe(env)),
+              source,
+              target,
+              policy);
+          continue;
         }
-        ws.targets.put(spec.name(), target);
-        GitRef ref =
-            Refs.resolve(
-                spec.ref(),
-                spec.url(),
-                ls -> {
-                  if (token != null && !token.isBlank()) {
-                    ls.setCredentialsProvider(
-                        new UsernamePasswordCredentialsProvider("git", token));
-                  }
-                });
-        GitSource.Builder source =
-            GitSource.builder(spec.url()).ref(ref).cacheDir(stateDir.resolve("git"));
-        if (!spec.path().isEmpty()) {
-          source.path(spec.path());
+        for (Map.Entry<String, String> host :
+            hosts(fleet, spec, source, pinned, spec.auth().describe(env)).entrySet()) {
+          Unit unit =
+              new Unit(
+                  spec,
+                  spec.name() + "." + host.getKey(),
+                  host.getKey(),
+                  host.getValue(),
+                  pinned,
+                  fleet,
+                  spec.auth().describe(env));
+          ws.add(engine, unit, source, fleet.target(host.getKey()), policy);
         }
-        if (token != null && !token.isBlank()) {
-          source.tokenAuth(token);
-        }
-        engine.application(
-            Application.builder(spec.name())
-                .source(source.build())
-                .target(target)
-                .policy(policy.apply(spec.policy()))
-                .build());
       }
       ws.engine = engine.build();
       return ws;
@@ -126,8 +165,121 @@ final class Workspace implements AutoCloseable {
     }
   }
 
-  List<AppSpec> specs() {
-    return specs;
+  private void add(
+      Engine.Builder engine,
+      Unit unit,
+      GitSource source,
+      Target target,
+      UnaryOperator<SyncPolicy> policy) {
+    units.add(unit);
+    targets.put(unit.name(), target);
+    engine.application(
+        Application.builder(unit.name())
+            .source(source)
+            .target(target)
+            .policy(policy.apply(unit.spec().policy()))
+            .build());
+  }
+
+  private static GitSource source(AppSpec spec, Path stateDir, Map<String, String> env) {
+    try {
+      GitSource.Builder source = GitSource.builder(spec.url()).cacheDir(stateDir.resolve("git"));
+      if (!spec.path().isEmpty()) {
+        source.path(spec.path());
+      }
+      GitAuth.Credentials credentials = spec.auth().resolve(spec.url(), env, source);
+      // A pinned application keeps following its ref in the source; the engine's pin decides
+      // the revision of each pass (see pass(Unit)).
+      source.ref(
+          Refs.resolve(
+              spec.ref(),
+              spec.url(),
+              ls -> {
+                if (credentials != null) {
+                  ls.setCredentialsProvider(
+                      new UsernamePasswordCredentialsProvider(
+                          credentials.username(), credentials.secret()));
+                }
+              }));
+      return source.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliException(
+          spec.where() + ": application '" + spec.name() + "': " + e.getMessage());
+    }
+  }
+
+  private static TargetType.Fleet openFleet(TargetType type, AppSpec spec, Path appState) {
+    try {
+      return type.fleet(spec.name(), spec.options(), appState).orElse(null);
+    } catch (CliException e) {
+      throw e;
+    } catch (Exception e) {
+      throw cannotOpen(spec, e);
+    }
+  }
+
+  private static Target openTarget(TargetType type, AppSpec spec, Path appState) {
+    try {
+      return type.open(spec.name(), spec.options(), appState);
+    } catch (CliException e) {
+      throw e;
+    } catch (Exception e) {
+      throw cannotOpen(spec, e);
+    }
+  }
+
+  private static CliException cannotOpen(AppSpec spec, Exception e) {
+    return new CliException(
+        "application '"
+            + spec.name()
+            + "': cannot open "
+            + spec.targetType()
+            + " target: "
+            + e.getMessage(),
+        e);
+  }
+
+  /** The hosts of the revision the fleet will be reconciled to: the pin, or the ref's head. */
+  private static Map<String, String> hosts(
+      TargetType.Fleet fleet, AppSpec spec, GitSource source, String pinned, String credentials) {
+    String what = "application '" + spec.name() + "': cannot read the hosts of ";
+    Snapshot snapshot;
+    try {
+      snapshot = pinned == null ? source.fetch() : source.read(pinned);
+    } catch (SourceException e) {
+      String hint =
+          e.reason() == SourceException.Reason.AUTH_FAILED
+              ? " (Git credentials: " + credentials + ")"
+              : "";
+      throw new CliException(what + source.describe() + ": " + e.getMessage() + hint, e);
+    }
+    try {
+      Map<String, String> hosts = fleet.hosts(snapshot);
+      if (hosts.isEmpty()) {
+        throw new CliException(what + "revision " + snapshot.revision() + ": no hosts");
+      }
+      return hosts;
+    } catch (InvalidDesiredStateException e) {
+      throw new CliException(
+          what
+              + "revision "
+              + Report.shortId(snapshot.revision())
+              + ":\n  "
+              + e.problems().stream().map(Object::toString).collect(Collectors.joining("\n  ")),
+          e);
+    } catch (CliException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CliException(what + "revision " + snapshot.revision() + ": " + e.getMessage(), e);
+    }
+  }
+
+  List<Unit> units() {
+    return units;
+  }
+
+  Unit unit(String engineName) {
+    return units.stream().filter(u -> u.name().equals(engineName)).findFirst().orElse(null);
   }
 
   Engine engine() {
@@ -138,11 +290,46 @@ final class Workspace implements AutoCloseable {
     return targets.get(application);
   }
 
-  /** Runs one pass of each application in turn and returns the results in order. */
+  /**
+   * Requests a pass of {@code unit}: at its pinned revision when a rollback pinned it (the engine's
+   * own pin, held for the life of this engine), else at the ref.
+   */
+  CompletableFuture<PassResult> pass(Unit unit) {
+    if (unit.pinned() == null) {
+      return engine.trigger(unit.name());
+    }
+    try {
+      return engine.rollback(unit.name(), unit.pinned());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "application '"
+              + unit.spec().name()
+              + "' is pinned to "
+              + unit.pinned()
+              + ", which is not in its history ("
+              + e.getMessage()
+              + "); run 'gitops4j unpin "
+              + unit.spec().name()
+              + "' or point --history at the trail of the rollback");
+    }
+  }
+
+  /**
+   * Runs one pass of each unit and returns the results in order. Applications run one after the
+   * other, in the order declared; the hosts of one fleet run concurrently (bounded by the engine).
+   */
   List<PassResult> passOfEach() {
     List<PassResult> results = new ArrayList<>();
-    for (AppSpec spec : specs) {
-      results.add(await(engine.trigger(spec.name())));
+    int i = 0;
+    while (i < units.size()) {
+      AppSpec spec = units.get(i).spec();
+      List<CompletableFuture<PassResult>> futures = new ArrayList<>();
+      for (; i < units.size() && units.get(i).spec() == spec; i++) {
+        futures.add(pass(units.get(i)));
+      }
+      for (CompletableFuture<PassResult> future : futures) {
+        results.add(await(future));
+      }
     }
     return results;
   }
