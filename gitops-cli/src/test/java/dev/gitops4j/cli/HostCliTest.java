@@ -151,6 +151,10 @@ class HostCliTest {
       Run history =
           Run.of("history", "list", "motd", "--history", state.resolve("history.jsonl").toString());
       assertThat(history.out()).contains("ROLLBACK");
+      // The pin is recorded once, by the rollback; later runs found it in the history.
+      assertThat(history.out().lines().filter(l -> l.contains("PINNED") && !l.contains("UNPINNED")))
+          .hasSize(1);
+      assertThat(history.out().lines().filter(l -> l.contains("UNPINNED"))).hasSize(1);
     }
   }
 

@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Revisions applications are pinned to by {@code rollback}, kept in {@code <state-dir>/pins.json}
- * so that later runs keep them until {@code unpin}. Each run hands them to the engine's own pin
- * ({@code Engine.rollback}), which is held in memory only.
+ * Applications pinned by {@code rollback}, listed in {@code <state-dir>/pins.json}: the CLI needs
+ * the pinned revision before any engine starts (a fleet's hosts are read from it). The pin passes
+ * follow is the engine's own, recorded in the history by {@code Engine.rollback}.
  */
 final class Pins {
 

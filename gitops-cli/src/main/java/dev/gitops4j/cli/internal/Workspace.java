@@ -291,11 +291,13 @@ final class Workspace implements AutoCloseable {
   }
 
   /**
-   * Requests a pass of {@code unit}: at its pinned revision when a rollback pinned it (the engine's
-   * own pin, held for the life of this engine), else at the ref.
+   * Requests a pass of {@code unit}: at its pinned revision when a rollback pinned it, else at the
+   * ref. The engine keeps its pins in the history, so a pin recorded by an earlier run is already
+   * in force and only a pin the history does not hold yet is handed to the engine.
    */
   CompletableFuture<PassResult> pass(Unit unit) {
-    if (unit.pinned() == null) {
+    if (unit.pinned() == null
+        || unit.pinned().equals(engine.pinnedRevision(unit.name()).orElse(null))) {
       return engine.trigger(unit.name());
     }
     try {
