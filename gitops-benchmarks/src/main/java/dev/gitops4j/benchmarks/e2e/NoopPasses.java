@@ -11,9 +11,12 @@ import dev.gitops4j.test.Testbed;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Only the no-op pass of the end-to-end harness, printed pass by pass: an initial sync of N objects
  * from a folder, then passes with everything in sync, each with its wall time, JVM CPU time and
- * requests. Small enough to run under a profiler:
+ * requests; then passes over a new revision in which one ConfigMap changed (a new render of every
+ * file, one apply). Medians close the output. Small enough to run under a profiler:
  *
  * <pre>
  * java -XX:StartFlightRecording=filename=noop.jfr,settings=profile \
@@ -36,10 +40,12 @@ public final class NoopPasses {
   public static void main(String[] args) throws Exception {
     int objects = 5000;
     int passes = 10;
+    int changePasses = 3;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--objects" -> objects = Integer.parseInt(args[i + 1]);
         case "--passes" -> passes = Integer.parseInt(args[i + 1]);
+        case "--change-passes" -> changePasses = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -76,28 +82,67 @@ public final class NoopPasses {
             created.status(),
             created.writes(),
             (System.nanoTime() - t0) / 1e9);
+        List<long[]> noop = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
-          counter.reset();
-          long cpu0 = os.getProcessCpuTime();
-          long w0 = System.nanoTime();
-          PassResult noop = engine.trigger(Harness.APP).get(10, TimeUnit.MINUTES);
-          long wall = System.nanoTime() - w0;
-          long cpu = os.getProcessCpuTime() - cpu0;
-          Map<String, Long> requests = counter.snapshot();
-          System.out.printf(
-              Locale.ROOT,
-              "no-op pass %d: %s, wall %.3f s, cpu %.3f s, requests %s%n",
-              i + 1,
-              noop.status(),
-              wall / 1e9,
-              cpu / 1e9,
-              requests);
-          if (noop.status() != PassStatus.IN_SYNC) {
-            throw new IllegalStateException("not in sync: " + noop.error());
-          }
+          noop.add(pass(engine, counter, os, "no-op pass " + (i + 1), PassStatus.IN_SYNC));
         }
+        List<long[]> changed = new ArrayList<>();
+        for (int i = 0; i < changePasses; i++) {
+          Files.writeString(
+              folder.resolve("cm-0.yaml"),
+              Workload.configMap("cm-0", "change-" + i),
+              StandardCharsets.UTF_8);
+          changed.add(pass(engine, counter, os, "changed-file pass " + (i + 1), PassStatus.SYNCED));
+        }
+        summary("no-op pass", noop.subList(Math.min(noop.size() - 1, 2), noop.size()));
+        summary("changed-file pass", changed);
       }
     }
     System.exit(0);
+  }
+
+  /** One triggered pass: its wall and CPU nanoseconds, after checking its status. */
+  private static long[] pass(
+      Engine engine,
+      RequestCounter counter,
+      com.sun.management.OperatingSystemMXBean os,
+      String label,
+      PassStatus expected)
+      throws Exception {
+    counter.reset();
+    long cpu0 = os.getProcessCpuTime();
+    long w0 = System.nanoTime();
+    PassResult result = engine.trigger(Harness.APP).get(10, TimeUnit.MINUTES);
+    long wall = System.nanoTime() - w0;
+    long cpu = os.getProcessCpuTime() - cpu0;
+    Map<String, Long> requests = counter.snapshot();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %s, %d writes, wall %.3f s, cpu %.3f s, requests %s%n",
+        label,
+        result.status(),
+        result.writes(),
+        wall / 1e9,
+        cpu / 1e9,
+        requests);
+    if (result.status() != expected) {
+      throw new IllegalStateException(label + ": " + result.status() + " " + result.error());
+    }
+    return new long[] {wall, cpu};
+  }
+
+  private static void summary(String label, List<long[]> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    long[] walls = runs.stream().mapToLong(r -> r[0]).sorted().toArray();
+    long[] cpus = runs.stream().mapToLong(r -> r[1]).sorted().toArray();
+    System.out.printf(
+        Locale.ROOT,
+        "%s median of %d: wall %.3f s, cpu %.3f s%n",
+        label,
+        runs.size(),
+        walls[walls.length / 2] / 1e9,
+        cpus[cpus.length / 2] / 1e9);
   }
 }
