@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.ResourceId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeoutException;
 public final class Cluster {
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Most of an error response read to describe the error. */
+  private static final int MAX_ERROR_BODY = 64 * 1024;
 
   final KubernetesClient client;
   final Settings settings;
@@ -121,16 +126,41 @@ public final class Cluster {
     }
     HttpClient http = client.getHttpClient();
     HttpRequest request = http.newHttpRequestBuilder().uri(url.toString()).build();
-    HttpResponse<byte[]> response = send(http, request);
-    if (!response.isSuccessful()) {
-      throw OperationSupport.requestFailure(
-          request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
-    }
-    try {
-      return parsePage(response.body(), kind);
+    HttpResponse<InputStream> response = send(http, request);
+    // Parsed as it arrives: a page of 500 objects is megabytes, and one array of that size per
+    // page would be a humongous allocation that costs the garbage collector far more than parsing.
+    try (InputStream body = response.body()) {
+      if (!response.isSuccessful()) {
+        throw failure(request, response.code(), body);
+      }
+      return parsePage(body, kind);
     } catch (IOException e) {
       throw OperationSupport.requestException(request, e);
     }
+  }
+
+  /** The error of a failed request, with the server's {@code Status} when it sent one. */
+  private KubernetesClientException failure(HttpRequest request, int code, InputStream body) {
+    String text = "";
+    try {
+      if (body != null) {
+        text = new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      // No body to report: the status code still tells.
+    }
+    Status status = null;
+    try {
+      status = text.isBlank() ? null : JSON.readValue(text, Status.class);
+    } catch (IOException | RuntimeException e) {
+      // Not a Status: fall back to the code alone.
+    }
+    if (status == null) {
+      status = OperationSupport.createStatus(code, "HTTP " + code);
+    } else if (status.getCode() == null) {
+      status.setCode(code);
+    }
+    return OperationSupport.requestFailure(request, status);
   }
 
   /**
@@ -138,17 +168,18 @@ public final class Cluster {
    * settings (exponential backoff from {@code requestRetryBackoffInterval}, at most {@code
    * requestRetryBackoffLimit} retries), as the typed client does.
    */
-  private HttpResponse<byte[]> send(HttpClient http, HttpRequest request) {
+  private HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
     Config config = client.getConfiguration();
     int retries = Math.max(0, config.getRequestRetryBackoffLimit());
     long interval = Math.max(1, config.getRequestRetryBackoffInterval());
     // Each attempt is bounded; the HTTP client's own request timeout usually fires first.
     long attemptMillis = config.getRequestTimeout() > 0 ? 2L * config.getRequestTimeout() : 60_000L;
     for (int attempt = 0; ; attempt++) {
-      HttpResponse<byte[]> response = null;
+      HttpResponse<InputStream> response = null;
       Exception failure = null;
       try {
-        response = http.sendAsync(request, byte[].class).get(attemptMillis, TimeUnit.MILLISECONDS);
+        response =
+            http.sendAsync(request, InputStream.class).get(attemptMillis, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw OperationSupport.requestException(request, e);
@@ -161,6 +192,9 @@ public final class Cluster {
           failure instanceof IOException
               || failure instanceof TimeoutException
               || (response != null && response.code() >= 500);
+      if (retryable && response != null && attempt < retries) {
+        close(response);
+      }
       if (!retryable || attempt >= retries) {
         if (failure != null) {
           throw OperationSupport.requestException(request, failure);
@@ -176,8 +210,16 @@ public final class Cluster {
     }
   }
 
+  private static void close(HttpResponse<InputStream> response) {
+    try (InputStream body = response.body()) {
+      // closed: the retry sends a new request
+    } catch (IOException e) {
+      // nothing to do about a body that cannot be closed
+    }
+  }
+
   /** Reads a LIST response: its {@code items} as trees and {@code metadata.continue}. */
-  static Page parsePage(byte[] body, KindInfo kind) throws IOException {
+  static Page parsePage(InputStream body, KindInfo kind) throws IOException {
     List<ObjectNode> items = new ArrayList<>();
     String continueToken = null;
     try (JsonParser parser = JSON.getFactory().createParser(body)) {

@@ -99,7 +99,7 @@ class HashAndPageTest {
             + "\"spec\":{\"replicas\":2,\"ratio\":0.25,\"big\":12345678901}},"
             + "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"b\"},\"status\":{}}],"
             + "\"extra\":[1,{\"x\":[2]}]}";
-    Cluster.Page page = Cluster.parsePage(body.getBytes(StandardCharsets.UTF_8), kind);
+    Cluster.Page page = Cluster.parsePage(stream(body), kind);
     assertThat(page.continueToken()).isEqualTo("abc");
     assertThat(page.items()).hasSize(2);
     ObjectNode a = page.items().get(0);
@@ -119,22 +119,21 @@ class HashAndPageTest {
   void lastPageHasNoContinueToken() throws Exception {
     KindInfo kind = new KindInfo("", "v1", "ConfigMap", "configmaps", true);
     Cluster.Page page =
-        Cluster.parsePage(
-            "{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}"
-                .getBytes(StandardCharsets.UTF_8),
-            kind);
+        Cluster.parsePage(stream("{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}"), kind);
     assertThat(page.items()).isEmpty();
     assertThat(page.continueToken()).isNull();
-    assertThatThrownBy(() -> Cluster.parsePage("[]".getBytes(StandardCharsets.UTF_8), kind))
-        .isInstanceOf(IOException.class);
-    assertThatThrownBy(
-            () -> Cluster.parsePage("{\"items\":[{".getBytes(StandardCharsets.UTF_8), kind))
+    assertThatThrownBy(() -> Cluster.parsePage(stream("[]"), kind)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> Cluster.parsePage(stream("{\"items\":[{"), kind))
         .isInstanceOf(IOException.class);
   }
 
   private static DesiredResource resource(ResourceId id, String json) throws Exception {
     return new DesiredResource(
         id, JSON.readTree(json), new dev.gitops4j.model.Origin("a.yaml", 1, 1), "r1");
+  }
+
+  private static java.io.InputStream stream(String json) {
+    return new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
