@@ -5,6 +5,7 @@ import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Problem;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.render.internal.DecodedFiles;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
 import java.nio.file.FileSystems;
@@ -22,16 +23,23 @@ import java.util.Objects;
  * becomes resources, one per document; other files are ignored. Immutable and thread-safe; start
  * from {@link #ofDefaults()} or {@link #custom()}.
  *
+ * <p>Decoded files are remembered by path and content (up to 20,000 files and 64 MiB of content,
+ * least recently used first out), so rendering a new revision decodes only the files that changed.
+ *
  * <p>All files are decoded and every identity resolved before anything is returned: the exception
  * lists every problem of every file (syntax, limits, missing identity fields, a resource declared
  * twice, naming both places), so a revision is either entirely valid or not used at all.
  */
 public final class ManifestRenderer implements Renderer {
 
+  private static final int CACHED_FILES = 20_000;
+  private static final long CACHED_BYTES = 64L * 1024 * 1024;
+
   private final ManifestDecoder decoder;
   private final IdentityResolver identityResolver;
   private final PathMatcher include;
   private final PathMatcher exclude;
+  private final DecodedFiles decoded = new DecodedFiles(CACHED_FILES, CACHED_BYTES);
 
   private ManifestRenderer(Builder builder) {
     this.decoder = builder.decoder;
@@ -58,12 +66,15 @@ public final class ManifestRenderer implements Renderer {
       if (!selected(file)) {
         continue;
       }
-      List<Manifest> manifests;
-      try {
-        manifests = decoder.decode(file);
-      } catch (InvalidDesiredStateException e) {
-        problems.addAll(e.problems());
-        continue;
+      List<Manifest> manifests = decoded.get(file);
+      if (manifests == null) {
+        try {
+          manifests = decoder.decode(file);
+        } catch (InvalidDesiredStateException e) {
+          problems.addAll(e.problems());
+          continue;
+        }
+        decoded.put(file, manifests);
       }
       for (Manifest manifest : manifests) {
         ResourceId id = identify(manifest, problems);

@@ -288,6 +288,35 @@ class ManifestDecoderTest {
   }
 
   @Test
+  void reportsControlCharactersAfterNonAsciiTextAtTheirColumnInCodePoints() {
+    // "é" and "😀" are one column each; the bad character is the 7th on line 3.
+    String text = "a: 1\nb: x\rc: é😀ab\u0085\u009Fz\n";
+    InvalidDesiredStateException e =
+        catchThrowableOfType(
+            InvalidDesiredStateException.class,
+            () -> decoder.decode(SourceFile.of("c1.yaml", text)));
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.problems().get(0).origin()).isEqualTo(new Origin("c1.yaml", 3, 9));
+    assertThat(e.getMessage()).contains("control character U+009F is not allowed in YAML");
+
+    InvalidDesiredStateException del =
+        catchThrowableOfType(
+            InvalidDesiredStateException.class,
+            () -> decoder.decode(SourceFile.of("del.yaml", "a: é\nb: x\u007Fy\n")));
+    assertThat(del.problems().get(0).origin()).isEqualTo(new Origin("del.yaml", 2, 5));
+    assertThat(del.getMessage()).contains("U+007F");
+  }
+
+  @Test
+  void acceptsNonAsciiTextAndRawDeleteInJson() throws Exception {
+    JsonNode yaml = decoder.decode(SourceFile.of("u.yaml", "a: é😀x\nb: \u00A0ok\n")).get(0).body();
+    assertThat(yaml.path("a").asText()).startsWith("é😀");
+    JsonNode json = decoder.decode(SourceFile.of("u.json", "{\"a\": \"x\u007Fé\"}")).get(0).body();
+    assertThat(json.path("a").asText()).isEqualTo("x\u007Fé");
+  }
+
+  @Test
   void keepsKeyOrder() throws Exception {
     JsonNode body = decoder.decode(SourceFile.of("o.yaml", "z: 1\na: 2\nm: 3\n")).get(0).body();
 

@@ -1,10 +1,12 @@
 package dev.gitops4j.k8s.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.ResourceId;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +28,12 @@ public final class AppContext {
   final Cluster cluster;
   final KubeEvents events;
   private final Map<ResourceId, Verdict> verdicts = new ConcurrentHashMap<>();
+
+  /** The hash of a declared body, kept while that same body instance is declared. */
+  private record Hashed(JsonNode body, String hash) {}
+
+  // One entry per declared object: a pass over an unchanged revision hashes nothing again.
+  private final Map<ResourceId, Hashed> hashes = new ConcurrentHashMap<>();
 
   public AppContext(String application, Cluster cluster) {
     this.application = Marks.requireApplicationName(application);
@@ -52,5 +60,24 @@ public final class AppContext {
 
   Verdict verdict(ResourceId id) {
     return verdicts.get(id);
+  }
+
+  /**
+   * {@link Marks#hash} of the declared body of {@code resource}, computed once per body instance
+   * (rendered bodies are immutable and reused while the revision does not change).
+   */
+  String hash(DesiredResource resource) {
+    Hashed known = hashes.get(resource.id());
+    if (known != null && known.body() == resource.body()) {
+      return known.hash();
+    }
+    String hash = Marks.hash(resource.body());
+    hashes.put(resource.id(), new Hashed(resource.body(), hash));
+    return hash;
+  }
+
+  /** Forgets the hashes of objects no longer declared, so the cache tracks the declared set. */
+  void retainHashes(Set<ResourceId> declared) {
+    hashes.keySet().retainAll(declared);
   }
 }

@@ -1,22 +1,43 @@
 package dev.gitops4j.k8s.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.ResourceId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What every part of one Kubernetes target shares: client, settings, caches. */
 public final class Cluster {
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Most of an error response read to describe the error. */
+  private static final int MAX_ERROR_BODY = 64 * 1024;
 
   final KubernetesClient client;
   final Settings settings;
@@ -74,6 +95,173 @@ public final class Cluster {
       throw new IllegalStateException("cannot convert " + id, e);
     }
     return toJson(resource(kind, id).patch(context.build(), item));
+  }
+
+  /** One page of a LIST: the items, each with its kind and apiVersion, and the continue token. */
+  record Page(List<ObjectNode> items, String continueToken) {}
+
+  /**
+   * One page of the objects of {@code kind} in {@code namespace}, read from the response bytes
+   * straight into trees: no typed model in between, which costs a LIST of thousands of objects
+   * several times more CPU than the request itself.
+   *
+   * @throws KubernetesClientException like the typed client: with the HTTP status and the server's
+   *     {@code Status} on an error response, without a status code on a network failure
+   */
+  Page listPage(KindInfo kind, String namespace, long limit, String continueToken) {
+    StringBuilder url = new StringBuilder(client.getMasterUrl().toString());
+    if (url.charAt(url.length() - 1) != '/') {
+      url.append('/');
+    }
+    url.append(kind.group().isEmpty() ? "api/" : "apis/" + kind.group() + "/")
+        .append(kind.version())
+        .append("/namespaces/")
+        .append(encode(namespace))
+        .append('/')
+        .append(kind.plural())
+        .append("?limit=")
+        .append(limit);
+    if (continueToken != null && !continueToken.isEmpty()) {
+      url.append("&continue=").append(encode(continueToken));
+    }
+    HttpClient http = client.getHttpClient();
+    HttpRequest request = http.newHttpRequestBuilder().uri(url.toString()).build();
+    HttpResponse<InputStream> response = send(http, request);
+    // Parsed as it arrives: a page of 500 objects is megabytes, and one array of that size per
+    // page would be a humongous allocation that costs the garbage collector far more than parsing.
+    try (InputStream body = response.body()) {
+      if (!response.isSuccessful()) {
+        throw failure(request, response.code(), body);
+      }
+      return parsePage(body, kind);
+    } catch (IOException e) {
+      throw OperationSupport.requestException(request, e);
+    }
+  }
+
+  /** The error of a failed request, with the server's {@code Status} when it sent one. */
+  private KubernetesClientException failure(HttpRequest request, int code, InputStream body) {
+    String text = "";
+    try {
+      if (body != null) {
+        text = new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      // No body to report: the status code still tells.
+    }
+    Status status = null;
+    try {
+      status = text.isBlank() ? null : JSON.readValue(text, Status.class);
+    } catch (IOException | RuntimeException e) {
+      // Not a Status: fall back to the code alone.
+    }
+    if (status == null) {
+      status = OperationSupport.createStatus(code, "HTTP " + code);
+    } else if (status.getCode() == null) {
+      status.setCode(code);
+    }
+    return OperationSupport.requestFailure(request, status);
+  }
+
+  /**
+   * Sends {@code request}, retrying network failures and server errors with the client's retry
+   * settings (exponential backoff from {@code requestRetryBackoffInterval}, at most {@code
+   * requestRetryBackoffLimit} retries), as the typed client does.
+   */
+  private HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
+    Config config = client.getConfiguration();
+    int retries = Math.max(0, config.getRequestRetryBackoffLimit());
+    long interval = Math.max(1, config.getRequestRetryBackoffInterval());
+    // Each attempt is bounded; the HTTP client's own request timeout usually fires first.
+    long attemptMillis = config.getRequestTimeout() > 0 ? 2L * config.getRequestTimeout() : 60_000L;
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<InputStream> response = null;
+      Exception failure = null;
+      try {
+        response =
+            http.sendAsync(request, InputStream.class).get(attemptMillis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw OperationSupport.requestException(request, e);
+      } catch (ExecutionException e) {
+        failure = e.getCause() instanceof Exception cause ? cause : e;
+      } catch (TimeoutException e) {
+        failure = e;
+      }
+      boolean retryable =
+          failure instanceof IOException
+              || failure instanceof TimeoutException
+              || (response != null && response.code() >= 500);
+      if (retryable && response != null && attempt < retries) {
+        close(response);
+      }
+      if (!retryable || attempt >= retries) {
+        if (failure != null) {
+          throw OperationSupport.requestException(request, failure);
+        }
+        return response;
+      }
+      try {
+        Thread.sleep(Math.min(interval << Math.min(attempt, 16), 30_000L));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw OperationSupport.requestException(request, e);
+      }
+    }
+  }
+
+  private static void close(HttpResponse<InputStream> response) {
+    try (InputStream body = response.body()) {
+      // closed: the retry sends a new request
+    } catch (IOException e) {
+      // nothing to do about a body that cannot be closed
+    }
+  }
+
+  /** Reads a LIST response: its {@code items} as trees and {@code metadata.continue}. */
+  static Page parsePage(InputStream body, KindInfo kind) throws IOException {
+    List<ObjectNode> items = new ArrayList<>();
+    String continueToken = null;
+    try (JsonParser parser = JSON.getFactory().createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a LIST response is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("items") && value == JsonToken.START_ARRAY) {
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            ObjectNode item = JSON.readTree(parser);
+            items.add(withKind(item, kind));
+          }
+        } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+          JsonNode metadata = JSON.readTree(parser);
+          continueToken = metadata.path("continue").asText(null);
+        } else {
+          parser.skipChildren();
+        }
+      }
+    }
+    return new Page(items, continueToken);
+  }
+
+  /** Items of a list lack kind and apiVersion; put them back, first, for comparison. */
+  private static ObjectNode withKind(ObjectNode item, KindInfo kind) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("apiVersion", kind.apiVersion());
+    out.put("kind", kind.kind());
+    item.fields()
+        .forEachRemaining(
+            field -> {
+              if (!field.getKey().equals("apiVersion") && !field.getKey().equals("kind")) {
+                out.set(field.getKey(), field.getValue());
+              }
+            });
+    return out;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   static JsonNode toJson(GenericKubernetesResource resource) {

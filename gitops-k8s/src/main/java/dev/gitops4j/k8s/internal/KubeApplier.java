@@ -51,7 +51,7 @@ public final class KubeApplier implements Applier {
       throws TargetException {
     ResourceId id = desired.id();
     KindInfo kind = resolve(id, desired.body().path("apiVersion").asText(null));
-    String hash = Marks.hash(desired.body());
+    String hash = app.hash(desired);
     ObjectNode body = Marks.marked(desired.body(), app.application, hash);
     if (live != null) {
       refuseOtherApplications(id, live.body(), force);

@@ -44,7 +44,7 @@ public final class KubeDiffer implements Differ {
         changes =
             app.cluster.comparison.declaredChanges(
                 resource.id(),
-                Marks.marked(resource.body(), app.application, Marks.hash(resource.body())),
+                Marks.marked(resource.body(), app.application, app.hash(resource)),
                 observed.body());
       }
       drifts.add(

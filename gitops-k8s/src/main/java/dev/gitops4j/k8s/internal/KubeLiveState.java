@@ -1,6 +1,7 @@
 package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
@@ -10,9 +11,6 @@ import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.TargetException;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,12 +94,13 @@ public final class KubeLiveState implements LiveStateProvider {
       }
     }
     app.replaceVerdicts(verdicts);
+    app.retainHashes(desired.resources().keySet());
     return LiveState.of(found);
   }
 
   private AppContext.Verdict compare(DesiredResource declared, LiveResource live)
       throws TargetException {
-    String hash = Marks.hash(declared.body());
+    String hash = app.hash(declared);
     AppliedVersions.Applied applied = cluster.versions.get(live.id());
     if (applied != null
         && applied.resourceVersion().equals(live.version())
@@ -173,21 +172,14 @@ public final class KubeLiveState implements LiveStateProvider {
     String next = null;
     try {
       do {
-        GenericKubernetesResourceList page =
-            cluster
-                .kind(kind)
-                .inNamespace(namespace)
-                .list(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
-        for (GenericKubernetesResource item : page.getItems()) {
-          ResourceId id = wanted.get(item.getMetadata().getName());
+        Cluster.Page page = cluster.listPage(kind, namespace, PAGE, next);
+        for (ObjectNode item : page.items()) {
+          ResourceId id = wanted.get(item.path("metadata").path("name").asText(""));
           if (id != null) {
-            // Items of a list lack kind and apiVersion; put them back for comparison.
-            item.setApiVersion(kind.apiVersion());
-            item.setKind(kind.kind());
-            out.put(id, Cluster.toJson(item));
+            out.put(id, item);
           }
         }
-        next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        next = page.continueToken();
       } while (next != null && !next.isEmpty());
     } catch (KubernetesClientException e) {
       throw Errors.observe("list " + kind.plural() + " in " + namespace, e);

@@ -15,6 +15,7 @@ import dev.gitops4j.source.SourceFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,11 @@ public final class KubeRenderer implements Renderer {
   private final Discovery discovery;
   private final ManifestRenderer manifests = ManifestRenderer.ofDefaults();
   private final Kustomize kustomize;
+
+  // The namespaced copies made in the last render, by the declared body they were made from. The
+  // manifest renderer hands out the same body for an unchanged file, so an unchanged object keeps
+  // its body instance (and with it its cached hash) across revisions. Replaced on every render.
+  private volatile Map<JsonNode, ObjectNode> placedBodies = new IdentityHashMap<>();
 
   public KubeRenderer(Settings settings, Discovery discovery) {
     this.settings = settings;
@@ -53,8 +59,10 @@ public final class KubeRenderer implements Renderer {
     List<Problem> problems = new ArrayList<>();
     List<DesiredResource> resources = new ArrayList<>();
     Map<ResourceId, DesiredResource> seen = new HashMap<>();
+    Map<JsonNode, ObjectNode> previous = this.placedBodies;
+    Map<JsonNode, ObjectNode> next = new IdentityHashMap<>();
     for (DesiredResource resource : plain.resources().values()) {
-      DesiredResource placed = place(resource, declaredScopes, problems);
+      DesiredResource placed = place(resource, declaredScopes, problems, previous, next);
       if (placed == null) {
         continue;
       }
@@ -73,6 +81,7 @@ public final class KubeRenderer implements Renderer {
       checkAllowed(placed, problems);
       resources.add(placed);
     }
+    this.placedBodies = next;
     if (!problems.isEmpty()) {
       throw new InvalidDesiredStateException(problems);
     }
@@ -81,7 +90,11 @@ public final class KubeRenderer implements Renderer {
 
   /** Sets the default namespace where needed; null (with a problem) when the scope is unknown. */
   private DesiredResource place(
-      DesiredResource resource, Map<String, Boolean> declaredScopes, List<Problem> problems)
+      DesiredResource resource,
+      Map<String, Boolean> declaredScopes,
+      List<Problem> problems,
+      Map<JsonNode, ObjectNode> previous,
+      Map<JsonNode, ObjectNode> next)
       throws TargetException {
     ResourceId id = resource.id();
     Boolean namespaced =
@@ -122,8 +135,12 @@ public final class KubeRenderer implements Renderer {
     if (id.isScoped()) {
       return resource;
     }
-    ObjectNode body = resource.body().deepCopy();
-    body.with("metadata").put("namespace", settings.defaultNamespace());
+    ObjectNode body = previous.get(resource.body());
+    if (body == null) {
+      body = resource.body().deepCopy();
+      body.with("metadata").put("namespace", settings.defaultNamespace());
+    }
+    next.put(resource.body(), body);
     return new DesiredResource(
         ResourceId.of(id.kind(), settings.defaultNamespace(), id.name()),
         body,

@@ -1,12 +1,17 @@
 package dev.gitops4j.k8s.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.regex.Pattern;
 
 /** Labels and annotations gitops4j puts on the objects it manages. */
@@ -39,15 +44,111 @@ public final class Marks {
     return application;
   }
 
-  /** SHA-256 of the canonical JSON of {@code body}, hex, 32 characters. */
+  /**
+   * SHA-256 of the canonical JSON of {@code body} (object keys sorted, no whitespace), hex, 32
+   * characters. The value is stored on every managed object, so its bytes must never change.
+   */
   public static String hash(JsonNode body) {
-    try {
-      Object canonical = CANONICAL.treeToValue(body, Object.class);
-      byte[] json = CANONICAL.writeValueAsBytes(canonical);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-      return HexFormat.of().formatHex(digest).substring(0, 32);
-    } catch (NoSuchAlgorithmException | java.io.IOException e) {
+    MessageDigest digest = sha256();
+    try (JsonGenerator out = CANONICAL.getFactory().createGenerator(new DigestSink(digest))) {
+      if (!writeCanonical(body, out)) {
+        // A node kind manifests never hold: let the mapper decide how it is written.
+        digest.reset();
+        return hex(digest.digest(CANONICAL.writeValueAsBytes(canonicalValue(body))));
+      }
+    } catch (IOException e) {
       throw new IllegalStateException("cannot hash a manifest", e);
+    }
+    return hex(digest.digest());
+  }
+
+  /**
+   * Writes {@code node} the way {@link #CANONICAL} writes it converted to plain maps and lists,
+   * straight from the tree (no intermediate copy); false on a node kind it does not handle.
+   */
+  private static boolean writeCanonical(JsonNode node, JsonGenerator out) throws IOException {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        String[] keys = new String[node.size()];
+        int i = 0;
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+          keys[i++] = names.next();
+        }
+        Arrays.sort(keys);
+        out.writeStartObject();
+        for (String key : keys) {
+          out.writeFieldName(key);
+          if (!writeCanonical(node.get(key), out)) {
+            return false;
+          }
+        }
+        out.writeEndObject();
+        return true;
+      }
+      case ARRAY -> {
+        out.writeStartArray();
+        for (JsonNode element : node) {
+          if (!writeCanonical(element, out)) {
+            return false;
+          }
+        }
+        out.writeEndArray();
+        return true;
+      }
+      case STRING -> out.writeString(node.textValue());
+      case BOOLEAN -> out.writeBoolean(node.booleanValue());
+      case NULL -> out.writeNull();
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT -> out.writeNumber(node.intValue());
+          case LONG -> out.writeNumber(node.longValue());
+          case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
+          case DOUBLE -> out.writeNumber(node.doubleValue());
+          default -> {
+            return false;
+          }
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The reference form of the hash input: the tree as plain maps and lists. */
+  static Object canonicalValue(JsonNode body) throws IOException {
+    return CANONICAL.treeToValue(body, Object.class);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private static String hex(byte[] digest) {
+    return HexFormat.of().formatHex(digest, 0, 16);
+  }
+
+  /** Feeds written bytes to a digest. */
+  private static final class DigestSink extends OutputStream {
+    private final MessageDigest digest;
+
+    DigestSink(MessageDigest digest) {
+      this.digest = digest;
+    }
+
+    @Override
+    public void write(int b) {
+      digest.update((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      digest.update(b, off, len);
     }
   }
 
