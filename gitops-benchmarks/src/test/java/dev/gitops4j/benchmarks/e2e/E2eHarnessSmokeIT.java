@@ -38,8 +38,8 @@ class E2eHarnessSmokeIT {
         .contains("| Heap in steady state, 20 objects |")
         .contains("| Self-heal latency p50 / p95 (3 trials) |")
         .contains("| Commit → applied, webhook (p50 / p95, 2 trials) |")
-        .contains("| Terraform first sync, 3 × local_file |")
-        .contains("| Terraform no-op pass (median of 3) |");
+        .contains("| Terraform first sync, 3 × local_file (median of 3) |")
+        .contains("| Terraform no-op pass (median of 7) |");
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
         .as("header + 12 rows")
         .isEqualTo(13);
