@@ -10,7 +10,6 @@ import dev.gitops4j.model.ResourceId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -28,8 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** What every part of one Kubernetes target shares: client, settings, caches. */
 public final class Cluster {
@@ -164,57 +161,19 @@ public final class Cluster {
   }
 
   /**
-   * Sends {@code request}, retrying network failures and server errors with the client's retry
-   * settings (exponential backoff from {@code requestRetryBackoffInterval}, at most {@code
-   * requestRetryBackoffLimit} retries), as the typed client does.
+   * Sends {@code request}. The client's own {@code sendAsync} already retries network failures, 429
+   * and server errors with its retry settings ({@code requestRetryBackoffInterval}, {@code
+   * requestRetryBackoffLimit}), as the typed client does; the pass timeout interrupts the wait.
    */
-  private HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
-    Config config = client.getConfiguration();
-    int retries = Math.max(0, config.getRequestRetryBackoffLimit());
-    long interval = Math.max(1, config.getRequestRetryBackoffInterval());
-    // Each attempt is bounded; the HTTP client's own request timeout usually fires first.
-    long attemptMillis = config.getRequestTimeout() > 0 ? 2L * config.getRequestTimeout() : 60_000L;
-    for (int attempt = 0; ; attempt++) {
-      HttpResponse<InputStream> response = null;
-      Exception failure = null;
-      try {
-        response =
-            http.sendAsync(request, InputStream.class).get(attemptMillis, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw OperationSupport.requestException(request, e);
-      } catch (ExecutionException e) {
-        failure = e.getCause() instanceof Exception cause ? cause : e;
-      } catch (TimeoutException e) {
-        failure = e;
-      }
-      boolean retryable =
-          failure instanceof IOException
-              || failure instanceof TimeoutException
-              || (response != null && response.code() >= 500);
-      if (retryable && response != null && attempt < retries) {
-        close(response);
-      }
-      if (!retryable || attempt >= retries) {
-        if (failure != null) {
-          throw OperationSupport.requestException(request, failure);
-        }
-        return response;
-      }
-      try {
-        Thread.sleep(Math.min(interval << Math.min(attempt, 16), 30_000L));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw OperationSupport.requestException(request, e);
-      }
-    }
-  }
-
-  private static void close(HttpResponse<InputStream> response) {
-    try (InputStream body = response.body()) {
-      // closed: the retry sends a new request
-    } catch (IOException e) {
-      // nothing to do about a body that cannot be closed
+  private static HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
+    try {
+      return http.sendAsync(request, InputStream.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw OperationSupport.requestException(request, e);
+    } catch (ExecutionException e) {
+      throw OperationSupport.requestException(
+          request, e.getCause() instanceof Exception cause ? cause : e);
     }
   }
 
