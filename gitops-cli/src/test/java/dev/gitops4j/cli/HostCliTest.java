@@ -32,18 +32,7 @@ class HostCliTest {
     Path root = Files.createDirectories(dir.resolve("root"));
     try (GitRepoFixture repo = GitRepoFixture.create(dir.resolve("repo"))) {
       repo.commit("motd", Map.of("host.yaml", motd("welcome")));
-      List<String> app =
-          List.of(
-              "--repo",
-              repo.uri(),
-              "--name",
-              "motd",
-              "--target",
-              "host",
-              "-O",
-              "root=" + root,
-              "--state-dir",
-              dir.resolve("state").toString());
+      List<String> app = motdApp(repo, root, dir.resolve("state"));
 
       Run plan = run("plan", app);
       assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(Main.DRIFT);
@@ -67,18 +56,7 @@ class HostCliTest {
     Path state = dir.resolve("state");
     try (GitRepoFixture repo = GitRepoFixture.create(dir.resolve("repo"))) {
       String first = repo.commit("one", Map.of("host.yaml", motd("one")));
-      List<String> app =
-          List.of(
-              "--repo",
-              repo.uri(),
-              "--name",
-              "motd",
-              "--target",
-              "host",
-              "-O",
-              "root=" + root,
-              "--state-dir",
-              state.toString());
+      List<String> app = motdApp(repo, root, state);
       assertThat(run("sync", app).exitCode()).isEqualTo(Main.OK);
       repo.commit("two", Map.of("host.yaml", motd("two")));
       assertThat(run("sync", app).exitCode()).isEqualTo(Main.OK);
@@ -164,20 +142,7 @@ class HostCliTest {
     Files.writeString(state.resolve("pins.json"), "{\n  \"motd\": {\"revision\": 12,}\n}\n");
     try (GitRepoFixture repo = GitRepoFixture.create(dir.resolve("repo"))) {
       repo.commit("one", Map.of("host.yaml", motd("one")));
-      Run plan =
-          run(
-              "plan",
-              List.of(
-                  "--repo",
-                  repo.uri(),
-                  "--name",
-                  "motd",
-                  "--target",
-                  "host",
-                  "-O",
-                  "root=" + dir.resolve("root"),
-                  "--state-dir",
-                  state.toString()));
+      Run plan = run("plan", motdApp(repo, dir.resolve("root"), state));
       assertThat(plan.exitCode()).isEqualTo(Main.ERROR);
       assertThat(plan.err()).contains("pins.json:2:");
     }
@@ -196,6 +161,23 @@ class HostCliTest {
       }
     }
     return condition.getAsBoolean();
+  }
+
+  /**
+   * The arguments of the {@code motd} application: {@code repo} onto a local host at {@code root}.
+   */
+  private static List<String> motdApp(GitRepoFixture repo, Path root, Path state) {
+    return List.of(
+        "--repo",
+        repo.uri(),
+        "--name",
+        "motd",
+        "--target",
+        "host",
+        "-O",
+        "root=" + root,
+        "--state-dir",
+        state.toString());
   }
 
   private static List<String> concat(List<String> a, String... b) {
