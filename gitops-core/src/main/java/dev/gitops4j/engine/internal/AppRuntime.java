@@ -127,7 +127,6 @@ public final class AppRuntime {
             break;
           }
         }
-        pinKnown = true;
       } catch (IOException | RuntimeException e) {
         // Not known yet: the next pass tries again rather than silently following the ref.
         throw new IllegalStateException(
