@@ -1,12 +1,9 @@
 package dev.gitops4j.engine;
 
-import dev.gitops4j.diff.Differ;
 import dev.gitops4j.diff.UnifiedDiff;
 import dev.gitops4j.health.HealthCheck;
-import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.plan.Ordering;
 import dev.gitops4j.render.Renderer;
-import dev.gitops4j.sync.Applier;
 import dev.gitops4j.sync.InventoryStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +11,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything the engine needs to reconcile one kind of system: how to render, observe, compare,
- * order, write and assess it, and where its inventory lives. Target modules hand out ready-made
- * instances; custom targets assemble one with {@link #builder(String)}.
+ * Everything the engine needs to reconcile one kind of system: how to render it, how each pass
+ * observes, compares and writes it (a {@link TargetSession}), how to order and assess it, and where
+ * its inventory lives. Target modules hand out ready-made instances; custom targets assemble one
+ * with {@link #builder(String)}.
  */
 public final class Target {
 
   private final String endpoint;
   private final Renderer renderer;
-  private final LiveStateProvider liveState;
-  private final Differ differ;
+  private final TargetSession.Factory sessions;
   private final Ordering ordering;
-  private final Applier applier;
   private final InventoryStore inventoryStore;
   private final List<HealthCheck> healthChecks;
   private final TargetEvents events;
@@ -35,10 +31,8 @@ public final class Target {
   private Target(Builder builder) {
     this.endpoint = builder.endpoint;
     this.renderer = builder.renderer;
-    this.liveState = builder.liveState;
-    this.differ = builder.differ;
+    this.sessions = builder.sessions;
     this.ordering = builder.ordering;
-    this.applier = builder.applier;
     this.inventoryStore = builder.inventoryStore;
     this.healthChecks = List.copyOf(builder.healthChecks);
     this.events = builder.events;
@@ -64,20 +58,13 @@ public final class Target {
     return renderer;
   }
 
-  public LiveStateProvider liveState() {
-    return liveState;
-  }
-
-  public Differ differ() {
-    return differ;
+  /** Opens the target's part in each pass: observing, comparing, checking and writing. */
+  public TargetSession.Factory sessions() {
+    return sessions;
   }
 
   public Ordering ordering() {
     return ordering;
-  }
-
-  public Applier applier() {
-    return applier;
   }
 
   public InventoryStore inventoryStore() {
@@ -103,16 +90,12 @@ public final class Target {
     return Optional.ofNullable(events);
   }
 
-  /**
-   * Builder for {@link Target}; renderer, live state, differ, applier and inventory are required.
-   */
+  /** Builder for {@link Target}; renderer, sessions and inventory store are required. */
   public static final class Builder {
     private final String endpoint;
     private Renderer renderer;
-    private LiveStateProvider liveState;
-    private Differ differ;
+    private TargetSession.Factory sessions;
     private Ordering ordering = Ordering.none();
-    private Applier applier;
     private InventoryStore inventoryStore;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
     private TargetEvents events;
@@ -132,23 +115,17 @@ public final class Target {
       return this;
     }
 
-    public Builder liveState(LiveStateProvider liveState) {
-      this.liveState = liveState;
-      return this;
-    }
-
-    public Builder differ(Differ differ) {
-      this.differ = differ;
+    /**
+     * How each pass observes, compares and writes; {@link TargetSession#of} composes parts that
+     * keep no state between calls.
+     */
+    public Builder sessions(TargetSession.Factory sessions) {
+      this.sessions = sessions;
       return this;
     }
 
     public Builder ordering(Ordering ordering) {
       this.ordering = Objects.requireNonNull(ordering, "ordering");
-      return this;
-    }
-
-    public Builder applier(Applier applier) {
-      this.applier = applier;
       return this;
     }
 
@@ -194,14 +171,8 @@ public final class Target {
       if (renderer == null) {
         missing.add("renderer");
       }
-      if (liveState == null) {
-        missing.add("liveState");
-      }
-      if (differ == null) {
-        missing.add("differ");
-      }
-      if (applier == null) {
-        missing.add("applier");
+      if (sessions == null) {
+        missing.add("sessions");
       }
       if (inventoryStore == null) {
         missing.add("inventoryStore");

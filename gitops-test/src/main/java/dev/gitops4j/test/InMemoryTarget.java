@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.diff.StructuralDiffer;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
@@ -81,9 +82,7 @@ public final class InMemoryTarget implements LiveStateProvider, Applier {
   public Target target() {
     return Target.builder("memory")
         .renderer(ManifestRenderer.ofDefaults())
-        .liveState(this)
-        .differ(StructuralDiffer.ofDefaults())
-        .applier(this)
+        .sessions(TargetSession.of(this, StructuralDiffer.ofDefaults(), this))
         .inventoryStore(inventories)
         .build();
   }

@@ -3,14 +3,18 @@ package dev.gitops4j.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gitops4j.live.LiveStateProvider;
+import dev.gitops4j.engine.PassContext;
+import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.Plan;
+import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
-import dev.gitops4j.sync.Applier;
+import dev.gitops4j.model.Wave;
 import dev.gitops4j.sync.ApplyOptions;
 import java.util.Iterator;
 import java.util.List;
@@ -23,9 +27,12 @@ import org.junit.jupiter.api.Test;
  * The behaviour every target must show to the engine. Extend it in your provider's tests, supply a
  * fresh target and sample resources, and JUnit runs the contract against your real system.
  *
+ * <p>Each read and each write runs in a session of its own, opened and closed as a pass would:
+ * observe, diff, validate, apply.
+ *
  * <pre>{@code
  * class MyTargetContractTest extends ProviderContractTest {
- *   protected Provider newProvider() { MyTarget t = new MyTarget(...); return new Provider(t, t); }
+ *   protected Provider newProvider() { return new Provider(myTarget.target("contract"), "contract"); }
  *   protected DesiredResource sample(String name) { ... }
  *   protected DesiredResource modified(DesiredResource r) { ... }
  * }
@@ -34,15 +41,15 @@ import org.junit.jupiter.api.Test;
 public abstract class ProviderContractTest {
 
   /**
-   * The provider under test: its live-state reader and its applier, over one target.
+   * The target under test and the application its sessions are opened for.
    *
-   * @param live reads the target
-   * @param applier writes the target
+   * @param target the target, as an engine would use it
+   * @param application the application name passed to each session
    */
-  public record Provider(LiveStateProvider live, Applier applier) {
+  public record Provider(Target target, String application) {
     public Provider {
-      Objects.requireNonNull(live, "live");
-      Objects.requireNonNull(applier, "applier");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(application, "application");
     }
   }
 
@@ -146,17 +153,40 @@ public abstract class ProviderContractTest {
         .isEmpty();
   }
 
+  /** Writes one step in a session of its own, after observing and diffing as a pass does. */
   private void apply(Step.Action action, DesiredResource desired, LiveResource live, boolean dryRun)
       throws Exception {
-    var id = desired != null ? desired.id() : live.id();
-    provider
-        .applier()
-        .apply(new Step(action, id, desired, live, List.of()), new ApplyOptions(dryRun, false));
+    ResourceId id = desired != null ? desired.id() : live.id();
+    DesiredState state = desiredState(desired != null ? List.of(desired) : List.of());
+    Inventory inventory = desired != null ? Inventory.empty() : Inventory.of(List.of(id));
+    ApplyOptions options = new ApplyOptions(dryRun, false);
+    try (TargetSession session = open(state.revision(), inventory)) {
+      LiveState observed = session.observe(state, inventory);
+      session.diff(state, observed);
+      Step step = new Step(action, id, desired, observed.get(id).orElse(live), List.of());
+      session.validate(
+          new Plan(state.revision(), List.of(new Wave(0, List.of(step))), List.of()), options);
+      session.apply(step, options);
+    }
   }
 
   private LiveState observe(List<DesiredResource> declared, Inventory inventory) throws Exception {
+    DesiredState state = desiredState(declared);
+    try (TargetSession session = open(state.revision(), inventory)) {
+      return session.observe(state, inventory);
+    }
+  }
+
+  private static DesiredState desiredState(List<DesiredResource> declared) {
     String revision = declared.isEmpty() ? "contract" : declared.get(0).revision();
-    return provider.live().observe(DesiredState.of(revision, declared), inventory);
+    return DesiredState.of(revision, declared);
+  }
+
+  private TargetSession open(String revision, Inventory inventory) throws Exception {
+    return provider
+        .target()
+        .sessions()
+        .open(new PassContext(provider.application(), revision, inventory));
   }
 
   /** Every field declared in {@code expected} has the same value in {@code actual}. */

@@ -11,7 +11,7 @@ class InMemoryTargetContractTest extends ProviderContractTest {
   @Override
   protected Provider newProvider() {
     InMemoryTarget target = InMemoryTarget.create();
-    return new Provider(target, target);
+    return new Provider(target.target(), "contract");
   }
 
   @Override

@@ -2,11 +2,13 @@ package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.ApprovalRequest;
+import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.health.HealthCheck;
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore;
@@ -41,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -142,7 +145,6 @@ public final class Reconciler {
     AppRuntime rt = pass.rt;
     Application app = rt.app;
     Target target = app.target();
-    SyncPolicy policy = app.policy();
 
     pass.revision = resolve(rt);
     MDC.put("revision", pass.revision);
@@ -157,13 +159,42 @@ public final class Reconciler {
 
     CircuitBreaker breaker = breakers.apply(target.endpoint());
     Inventory inventory = loadInventory(rt);
+    try (TargetSession session = open(breaker, target, app, pass.revision, inventory)) {
+      return run(pass, session, breaker, desired, inventory, cancelled);
+    }
+  }
+
+  private TargetSession open(
+      CircuitBreaker breaker, Target target, Application app, String revision, Inventory inventory)
+      throws PassFailure {
+    PassContext context = new PassContext(app.name(), revision, inventory);
+    try {
+      TargetSession session = guarded(breaker, () -> target.sessions().open(context), "open");
+      return Objects.requireNonNull(session, "the target opened no session");
+    } catch (TargetException e) {
+      throw new PassFailure("cannot open the target: " + e.getMessage(), e.isRetryable(), e);
+    }
+  }
+
+  private PassResult run(
+      Pass pass,
+      TargetSession session,
+      CircuitBreaker breaker,
+      DesiredState desired,
+      Inventory inventory,
+      BooleanSupplier cancelled)
+      throws PassFailure {
+    AppRuntime rt = pass.rt;
+    Application app = rt.app;
+    Target target = app.target();
+    SyncPolicy policy = app.policy();
     LiveState live;
     try {
-      live = guarded(breaker, () -> target.liveState().observe(desired, inventory), "observe");
+      live = guarded(breaker, () -> session.observe(desired, inventory), "observe");
     } catch (TargetException e) {
       throw new PassFailure("cannot observe the target: " + e.getMessage(), e.isRetryable(), e);
     }
-    pass.drift = target.differ().diff(desired, live);
+    pass.drift = session.diff(desired, live);
     if (!pass.drift.isInSync()) {
       listener.driftFound(app.name(), pass.drift);
     }
@@ -192,13 +223,14 @@ public final class Reconciler {
     }
 
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
+    validate(pass, session, breaker, options);
     PlanExecutor.Outcome outcome =
         executor.run(
             app.name(),
             pass.plan,
             inventory,
             target.inventoryStore(),
-            step -> guarded(breaker, () -> target.applier().apply(step, options), "apply " + step),
+            step -> guarded(breaker, () -> session.apply(step, options), "apply " + step),
             options,
             cancelled,
             stepResult -> {
@@ -222,7 +254,7 @@ public final class Reconciler {
       return pass.finish(PassStatus.DRY_RUN);
     }
     rt.lastAppliedRevision = pass.revision;
-    assessHealthAfterApply(pass, breaker, desired, outcome.inventory());
+    assessHealthAfterApply(pass, session, breaker, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
   }
 
@@ -397,19 +429,50 @@ public final class Reconciler {
     }
   }
 
+  /**
+   * Lets the target check the whole plan before the first write (invariant 2): a rejection makes
+   * the revision invalid, like a decode error.
+   */
+  private void validate(
+      Pass pass, TargetSession session, CircuitBreaker breaker, ApplyOptions options)
+      throws PassFailure {
+    InvalidDesiredStateException rejected;
+    try {
+      // A rejection is an answer, not a failure of the target: it must not trip the breaker.
+      rejected =
+          guarded(
+              breaker,
+              () -> {
+                try {
+                  session.validate(pass.plan, options);
+                  return null;
+                } catch (InvalidDesiredStateException e) {
+                  return e;
+                }
+              },
+              "validate");
+    } catch (TargetException e) {
+      throw new PassFailure("cannot validate the plan: " + e.getMessage(), e.isRetryable(), e);
+    }
+    if (rejected != null) {
+      throw new PassFailure(
+          "revision " + pass.revision + " is invalid: " + rejected.getMessage(), false, null);
+    }
+  }
+
   private void assessHealthAfterApply(
-      Pass pass, CircuitBreaker breaker, DesiredState desired, Inventory inventory) {
+      Pass pass,
+      TargetSession session,
+      CircuitBreaker breaker,
+      DesiredState desired,
+      Inventory inventory) {
     if (pass.rt.app.target().healthChecks().isEmpty()) {
       pass.health = Health.healthy();
       updateHealth(pass);
       return;
     }
     try {
-      LiveState live =
-          guarded(
-              breaker,
-              () -> pass.rt.app.target().liveState().observe(desired, inventory),
-              "observe");
+      LiveState live = guarded(breaker, () -> session.observe(desired, inventory), "observe");
       assessHealth(pass, desired, live);
     } catch (TargetException e) {
       pass.health =

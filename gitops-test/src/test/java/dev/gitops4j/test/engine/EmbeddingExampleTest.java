@@ -10,6 +10,7 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.history.JsonLinesHistoryStore;
 import dev.gitops4j.render.ManifestRenderer;
 import dev.gitops4j.source.GitRef;
@@ -44,9 +45,7 @@ class EmbeddingExampleTest {
     Target target =
         Target.builder("my-system")
             .renderer(ManifestRenderer.ofDefaults())
-            .liveState(system)
-            .differ(StructuralDiffer.ofDefaults())
-            .applier(system)
+            .sessions(TargetSession.of(system, StructuralDiffer.ofDefaults(), system))
             .inventoryStore(InventoryStore.inDirectory(state.resolve("inventory")))
             .build();
     Application shop =

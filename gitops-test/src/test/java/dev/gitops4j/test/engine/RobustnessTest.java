@@ -12,6 +12,7 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.source.SourceException;
@@ -222,9 +223,7 @@ class RobustnessTest {
   private static Target withRenderer(InMemoryTarget memory, dev.gitops4j.render.Renderer renderer) {
     return Target.builder("memory")
         .renderer(renderer)
-        .liveState(memory)
-        .differ(dev.gitops4j.diff.StructuralDiffer.ofDefaults())
-        .applier(memory)
+        .sessions(TargetSession.of(memory, dev.gitops4j.diff.StructuralDiffer.ofDefaults(), memory))
         .inventoryStore(memory.inventoryStore())
         .build();
   }

@@ -1,0 +1,76 @@
+package dev.gitops4j.engine;
+
+import dev.gitops4j.diff.Differ;
+import dev.gitops4j.live.LiveStateProvider;
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.model.DriftReport;
+import dev.gitops4j.model.Inventory;
+import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.Plan;
+import dev.gitops4j.model.Step;
+import dev.gitops4j.model.TargetException;
+import dev.gitops4j.render.InvalidDesiredStateException;
+import dev.gitops4j.sync.Applier;
+import dev.gitops4j.sync.ApplyOptions;
+import java.util.Objects;
+
+/**
+ * A target's part in one pass of one application. The engine opens a session after rendering, calls
+ * {@link #observe}, {@link #diff}, {@link #validate} and then {@link #apply} for each step (in that
+ * order, from one thread except that steps of one wave may run concurrently), and closes it when
+ * the pass ends, whatever its outcome. A session may therefore keep what it learned while observing
+ * (live versions, a tool's plan) for the diff and the writes of the same pass, and nothing beyond
+ * it.
+ */
+public interface TargetSession extends LiveStateProvider, Differ, Applier, AutoCloseable {
+
+  /**
+   * Checks, before the first write of the pass, every step of {@code plan} as far as the target can
+   * without writing (e.g. a server-side dry run). Called only when the plan will be executed.
+   *
+   * @throws InvalidDesiredStateException listing each rejected resource with its file and line; the
+   *     revision is treated like one that failed to decode: nothing of it is written
+   * @throws TargetException when the check itself could not be made
+   */
+  default void validate(Plan plan, ApplyOptions options)
+      throws InvalidDesiredStateException, TargetException {}
+
+  /** Ends the session; never throws. */
+  @Override
+  default void close() {}
+
+  /** Opens sessions; supplied by target modules. */
+  @FunctionalInterface
+  interface Factory {
+    TargetSession open(PassContext context) throws TargetException;
+  }
+
+  /**
+   * Sessions over parts that keep no state between calls: each call goes straight to the part. The
+   * usual choice for a custom target whose reads and writes stand alone.
+   */
+  static Factory of(LiveStateProvider liveState, Differ differ, Applier applier) {
+    Objects.requireNonNull(liveState, "liveState");
+    Objects.requireNonNull(differ, "differ");
+    Objects.requireNonNull(applier, "applier");
+    TargetSession session =
+        new TargetSession() {
+          @Override
+          public LiveState observe(DesiredState desired, Inventory inventory)
+              throws TargetException {
+            return liveState.observe(desired, inventory);
+          }
+
+          @Override
+          public DriftReport diff(DesiredState desired, LiveState live) {
+            return differ.diff(desired, live);
+          }
+
+          @Override
+          public String apply(Step step, ApplyOptions options) throws TargetException {
+            return applier.apply(step, options);
+          }
+        };
+    return context -> session;
+  }
+}
