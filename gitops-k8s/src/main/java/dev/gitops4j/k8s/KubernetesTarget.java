@@ -10,10 +10,9 @@ import dev.gitops4j.k8s.internal.Cluster;
 import dev.gitops4j.k8s.internal.Comparison;
 import dev.gitops4j.k8s.internal.ConfigMapInventoryStore;
 import dev.gitops4j.k8s.internal.KindOrdering;
-import dev.gitops4j.k8s.internal.KubeApplier;
-import dev.gitops4j.k8s.internal.KubeDiffer;
-import dev.gitops4j.k8s.internal.KubeLiveState;
 import dev.gitops4j.k8s.internal.KubeRenderer;
+import dev.gitops4j.k8s.internal.KubeSession;
+import dev.gitops4j.k8s.internal.Marks;
 import dev.gitops4j.k8s.internal.Settings;
 import dev.gitops4j.sync.InventoryStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +49,7 @@ import java.util.regex.Pattern;
  * <p>{@link #target(String)} hands out the {@link Target} of one application (the ownership label
  * carries its name); targets of one cluster share discovery and what was last applied. Thread-safe.
  */
-public final class KubernetesTarget {
+public final class KubernetesTarget implements AutoCloseable {
 
   /** Ownership label: the name of the application that owns an object. */
   public static final String APPLICATION_LABEL = "gitops4j.dev/application";
@@ -62,6 +64,8 @@ public final class KubernetesTarget {
   private final String endpoint;
   private final InventoryStore inventoryStore;
   private final List<HealthCheck> healthChecks;
+  private final Map<String, Target> targets = new ConcurrentHashMap<>();
+  private final List<AppContext> applications = new CopyOnWriteArrayList<>();
 
   private KubernetesTarget(
       KubernetesClient client, Settings settings, List<HealthCheck> healthChecks) {
@@ -87,19 +91,25 @@ public final class KubernetesTarget {
   }
 
   /**
-   * The target of {@code application}: the engine application of the same name must use it.
+   * The target of {@code application}: the engine application of the same name must use it (a pass
+   * of another application is refused, since ownership labels name the application). Asking twice
+   * for one application gives the same target.
    *
    * @throws IllegalArgumentException when the name cannot be a label value
    */
   public Target target(String application) {
+    Marks.requireApplicationName(application);
+    return targets.computeIfAbsent(application, this::newTarget);
+  }
+
+  private Target newTarget(String application) {
     AppContext app = new AppContext(application, cluster);
+    applications.add(app);
     Target.Builder target =
         Target.builder(endpoint)
             .renderer(new KubeRenderer(cluster.settings(), cluster.discovery()))
-            .liveState(new KubeLiveState(app))
-            .differ(new KubeDiffer(app))
+            .sessions(context -> new KubeSession(app, context))
             .ordering(new KindOrdering())
-            .applier(new KubeApplier(app))
             .inventoryStore(inventoryStore)
             .events(app.events())
             .waveField(WAVE_FIELD)
@@ -109,6 +119,12 @@ public final class KubernetesTarget {
                     .build());
     healthChecks.forEach(target::healthCheck);
     return target.build();
+  }
+
+  /** Stops the watches of every application's target; the client stays the caller's to close. */
+  @Override
+  public void close() {
+    applications.forEach(AppContext::close);
   }
 
   /** Builder for {@link KubernetesTarget}; every setter checks its input at once. */

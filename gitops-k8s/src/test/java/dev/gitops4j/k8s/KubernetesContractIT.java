@@ -40,7 +40,7 @@ class KubernetesContractIT extends ProviderContractTest {
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .serverSideApply();
     Target target = KubernetesTarget.builder(client).build().target("contract");
-    return new Provider(target.liveState(), target.applier());
+    return new Provider(target, "contract");
   }
 
   @Override

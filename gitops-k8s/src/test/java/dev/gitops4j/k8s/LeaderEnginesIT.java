@@ -11,6 +11,7 @@ import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.k8s.ha.LeaderElection;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.InterceptingTarget;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -62,21 +63,13 @@ class LeaderEnginesIT {
     Replica(String identity, KubernetesClient client, InMemorySource repo) {
       Target real = KubernetesTarget.builder(client).build().target(APP);
       Target counted =
-          Target.builder(real.endpoint())
-              .renderer(real.renderer())
-              .liveState(real.liveState())
-              .differ(real.differ())
-              .ordering(real.ordering())
-              .inventoryStore(real.inventoryStore())
-              .waveField(real.waveField())
-              .applier(
-                  (step, options) -> {
-                    if (!options.dryRun()) {
-                      applies.incrementAndGet();
-                    }
-                    return real.applier().apply(step, options);
-                  })
-              .build();
+          InterceptingTarget.wrap(
+              real,
+              (step, options) -> {
+                if (!options.dryRun()) {
+                  applies.incrementAndGet();
+                }
+              });
       engine =
           Engine.builder()
               .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))

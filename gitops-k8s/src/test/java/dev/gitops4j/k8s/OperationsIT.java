@@ -18,6 +18,7 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.sync.InventoryStore;
+import dev.gitops4j.test.InterceptingTarget;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -111,21 +112,13 @@ class OperationsIT {
     Target real = k8s.target("crash");
     AtomicInteger applies = new AtomicInteger();
     Target crashing =
-        Target.builder(real.endpoint())
-            .renderer(real.renderer())
-            .liveState(real.liveState())
-            .differ(real.differ())
-            .ordering(real.ordering())
-            .inventoryStore(real.inventoryStore())
-            .waveField(real.waveField())
-            .applier(
-                (step, options) -> {
-                  if (step.action() == Step.Action.CREATE && applies.incrementAndGet() == 3) {
-                    throw new TargetException("process died", false);
-                  }
-                  return real.applier().apply(step, options);
-                })
-            .build();
+        InterceptingTarget.wrap(
+            real,
+            (step, options) -> {
+              if (step.action() == Step.Action.CREATE && applies.incrementAndGet() == 3) {
+                throw new TargetException("process died", false);
+              }
+            });
     try (Rig rig = new Rig("crash", crashing, SyncPolicy.automatic())) {
       rig.commit(
           files(

@@ -16,6 +16,7 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.test.InterceptingTarget;
 import dev.gitops4j.test.KubeApiServers;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.process.KubeAPIServerProcess;
@@ -93,29 +94,21 @@ class RestartIT {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger creates = new AtomicInteger();
     Target pausing =
-        Target.builder(real.endpoint())
-            .renderer(real.renderer())
-            .liveState(real.liveState())
-            .differ(real.differ())
-            .ordering(real.ordering())
-            .inventoryStore(real.inventoryStore())
-            .waveField(real.waveField())
-            .applier(
-                (step, options) -> {
-                  if (step.action() == Step.Action.CREATE && creates.incrementAndGet() == 10) {
-                    blocked.countDown();
-                    try {
-                      if (!release.await(60, TimeUnit.SECONDS)) {
-                        throw new TargetException("not released", false);
-                      }
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                      throw new TargetException("interrupted", false, e);
-                    }
+        InterceptingTarget.wrap(
+            real,
+            (step, options) -> {
+              if (step.action() == Step.Action.CREATE && creates.incrementAndGet() == 10) {
+                blocked.countDown();
+                try {
+                  if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new TargetException("not released", false);
                   }
-                  return real.applier().apply(step, options);
-                })
-            .build();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new TargetException("interrupted", false, e);
+                }
+              }
+            });
     InMemorySource repo = InMemorySource.create();
     Map<String, String> files = new java.util.LinkedHashMap<>();
     files.put("ns.yaml", namespace("restart"));

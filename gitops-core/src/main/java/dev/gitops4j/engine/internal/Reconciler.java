@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -169,7 +170,8 @@ public final class Reconciler {
       throws PassFailure {
     PassContext context = new PassContext(app.name(), revision, inventory);
     try {
-      TargetSession session = guarded(breaker, () -> target.sessions().open(context), "open");
+      TargetSession session =
+          guardedFailures(breaker, () -> target.sessions().open(context), "open");
       return Objects.requireNonNull(session, "the target opened no session");
     } catch (TargetException e) {
       throw new PassFailure("cannot open the target: " + e.getMessage(), e.isRetryable(), e);
@@ -418,15 +420,39 @@ public final class Reconciler {
     try {
       return breaker.executeCheckedSupplier(call::call);
     } catch (CallNotPermittedException e) {
-      throw new TargetException(
-          "circuit breaker open for " + breaker.getName() + "; " + what + " not attempted",
-          true,
-          e);
+      throw open(breaker, what, e);
     } catch (TargetException | RuntimeException e) {
       throw e;
     } catch (Throwable e) {
       throw new TargetException(what + " failed: " + e, true, e);
     }
+  }
+
+  /**
+   * Like {@link #guarded}, but only a failure is recorded: opening a session and validating are
+   * often no calls at all, and counting them as successes would hide a failing endpoint.
+   */
+  private <T> T guardedFailures(CircuitBreaker breaker, TargetCall<T> call, String what)
+      throws TargetException {
+    if (!breaker.tryAcquirePermission()) {
+      throw open(breaker, what, null);
+    }
+    long started = System.nanoTime();
+    try {
+      T result = call.call();
+      breaker.releasePermission();
+      return result;
+    } catch (TargetException | RuntimeException e) {
+      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+      throw e;
+    }
+  }
+
+  private static TargetException open(CircuitBreaker breaker, String what, Exception cause) {
+    return new TargetException(
+        "circuit breaker open for " + breaker.getName() + "; " + what + " not attempted",
+        true,
+        cause);
   }
 
   /**
@@ -440,7 +466,7 @@ public final class Reconciler {
     try {
       // A rejection is an answer, not a failure of the target: it must not trip the breaker.
       rejected =
-          guarded(
+          guardedFailures(
               breaker,
               () -> {
                 try {

@@ -1,33 +1,21 @@
 package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.ResourceId;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * State of one application on one cluster: the comparison verdicts of its last observation (handed
- * from the live-state provider to the differ) and its watches.
+ * What one application on one cluster keeps from pass to pass: the hashes of its declared bodies
+ * and its watches. What a single pass learns lives in its {@link KubeSession}.
  */
 public final class AppContext {
-
-  /**
-   * How one declared object compared with its live counterpart.
-   *
-   * @param desired the declared resource compared (by reference)
-   * @param liveVersion resourceVersion of the live object compared
-   * @param changes empty when in sync
-   */
-  record Verdict(DesiredResource desired, String liveVersion, List<Change> changes) {}
 
   final String application;
   final Cluster cluster;
   final KubeEvents events;
-  private final Map<ResourceId, Verdict> verdicts = new ConcurrentHashMap<>();
 
   /** The hash of a declared body, kept while that same body instance is declared. */
   private record Hashed(JsonNode body, String hash) {}
@@ -53,13 +41,9 @@ public final class AppContext {
     return events;
   }
 
-  void replaceVerdicts(Map<ResourceId, Verdict> latest) {
-    verdicts.clear();
-    verdicts.putAll(latest);
-  }
-
-  Verdict verdict(ResourceId id) {
-    return verdicts.get(id);
+  /** Stops the application's watches. */
+  public void close() {
+    events.close();
   }
 
   /**

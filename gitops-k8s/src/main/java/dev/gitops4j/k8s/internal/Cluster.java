@@ -75,13 +75,17 @@ public final class Cluster {
         : kind(kind).withName(id.name());
   }
 
-  /** Server-side apply of {@code body} with the target's field manager. */
+  /**
+   * Server-side apply of {@code body} with the target's field manager. Unknown and duplicate fields
+   * are errors (strict field validation), so what is declared is what is applied.
+   */
   JsonNode apply(KindInfo kind, ResourceId id, JsonNode body, boolean dryRun, boolean force) {
     PatchContext.Builder context =
         new PatchContext.Builder()
             .withPatchType(PatchType.SERVER_SIDE_APPLY)
             .withFieldManager(settings.fieldManager())
-            .withForce(force);
+            .withForce(force)
+            .withFieldValidation("Strict");
     if (dryRun) {
       context.withDryRun(List.of("All"));
     }

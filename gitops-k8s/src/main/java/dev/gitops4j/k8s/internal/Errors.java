@@ -45,6 +45,15 @@ public final class Errors {
     return causes(e.getStatus()).stream().anyMatch(c -> contains(c.getMessage(), "immutable"));
   }
 
+  /** A namespaced object refused because its namespace does not exist (yet). */
+  public static boolean isMissingNamespace(KubernetesClientException e) {
+    Status status = e.getStatus();
+    return e.getCode() == 404
+        && status != null
+        && status.getDetails() != null
+        && "namespaces".equals(status.getDetails().getKind());
+  }
+
   /** Other field managers named by a server-side apply conflict, or empty. */
   public static List<String> conflictingManagers(KubernetesClientException e) {
     if (e.getCode() != 409 || e.getStatus() == null) {

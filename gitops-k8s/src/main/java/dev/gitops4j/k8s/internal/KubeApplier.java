@@ -7,7 +7,6 @@ import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
-import dev.gitops4j.sync.Applier;
 import dev.gitops4j.sync.ApplyOptions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Server-side apply with the target's field manager; deletes with the configured propagation.
  * Conflicts with other field managers and immutable fields are resolved only when forced.
  */
-public final class KubeApplier implements Applier {
+final class KubeApplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubeApplier.class);
   private static final String CRD = "apiextensions.k8s.io/CustomResourceDefinition";
@@ -32,13 +31,12 @@ public final class KubeApplier implements Applier {
   private final AppContext app;
   private final Cluster cluster;
 
-  public KubeApplier(AppContext app) {
+  KubeApplier(AppContext app) {
     this.app = app;
     this.cluster = app.cluster;
   }
 
-  @Override
-  public String apply(Step step, ApplyOptions options) throws TargetException {
+  String apply(Step step, ApplyOptions options) throws TargetException {
     boolean force = options.force() || cluster.settings.force();
     if (step.action() == Step.Action.DELETE) {
       return delete(step.live(), options.dryRun());

@@ -1,6 +1,5 @@
 package dev.gitops4j.k8s.internal;
 
-import dev.gitops4j.diff.Differ;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
@@ -8,25 +7,26 @@ import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.ResourceId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Reports drift from the verdicts the live-state provider reached for the same observation (fast
  * path or dry-run prediction); without one, compares the declared fields with the live object.
  */
-public final class KubeDiffer implements Differ {
+final class KubeDiffer {
 
   private final AppContext app;
 
-  public KubeDiffer(AppContext app) {
+  KubeDiffer(AppContext app) {
     this.app = app;
   }
 
-  @Override
-  public DriftReport diff(DesiredState desired, LiveState live) {
+  DriftReport diff(DesiredState desired, LiveState live, Map<ResourceId, Verdict> verdicts) {
     List<Drift> drifts = new ArrayList<>(desired.size() + 4);
     for (DesiredResource resource : desired.resources().values()) {
       LiveResource observed = live.resources().get(resource.id());
@@ -34,7 +34,7 @@ public final class KubeDiffer implements Differ {
         drifts.add(Drift.missing(resource));
         continue;
       }
-      AppContext.Verdict verdict = app.verdict(resource.id());
+      Verdict verdict = verdicts.get(resource.id());
       List<Change> changes;
       if (verdict != null
           && verdict.desired() == resource

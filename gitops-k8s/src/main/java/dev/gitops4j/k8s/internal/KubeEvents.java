@@ -79,7 +79,8 @@ public final class KubeEvents implements TargetEvents {
             });
   }
 
-  private synchronized void close() {
+  /** Stops every watch; a later subscribe starts them again. */
+  synchronized void close() {
     listener = null;
     informers.values().forEach(SharedIndexInformer::stop);
     informers.clear();

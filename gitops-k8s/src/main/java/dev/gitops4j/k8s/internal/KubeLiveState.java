@@ -2,7 +2,6 @@ package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
@@ -36,20 +35,26 @@ import java.util.Set;
  * prediction is compared with the live object after normalization. An object that compares in sync
  * has its resourceVersion remembered, so the next pass takes the fast path again.
  */
-public final class KubeLiveState implements LiveStateProvider {
+final class KubeLiveState {
 
   private static final long PAGE = 500;
 
   private final AppContext app;
   private final Cluster cluster;
+  private final DryRun dryRun;
 
-  public KubeLiveState(AppContext app) {
+  KubeLiveState(AppContext app) {
     this.app = app;
     this.cluster = app.cluster;
+    this.dryRun = new DryRun(app);
   }
 
-  @Override
-  public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
+  /**
+   * Reads the declared and owned objects and records in {@code verdicts} how each declared one
+   * compares.
+   */
+  LiveState observe(DesiredState desired, Inventory inventory, Map<ResourceId, Verdict> verdicts)
+      throws TargetException {
     Map<ResourceId, String> apiVersions = new LinkedHashMap<>();
     desired
         .resources()
@@ -86,33 +91,32 @@ public final class KubeLiveState implements LiveStateProvider {
     }
     app.events.watch(kinds);
 
-    Map<ResourceId, AppContext.Verdict> verdicts = new HashMap<>();
+    verdicts.clear();
     for (LiveResource live : found) {
       DesiredResource declared = desired.resources().get(live.id());
       if (declared != null) {
         verdicts.put(live.id(), compare(declared, live));
       }
     }
-    app.replaceVerdicts(verdicts);
     app.retainHashes(desired.resources().keySet());
     return LiveState.of(found);
   }
 
-  private AppContext.Verdict compare(DesiredResource declared, LiveResource live)
-      throws TargetException {
+  private Verdict compare(DesiredResource declared, LiveResource live) throws TargetException {
     String hash = app.hash(declared);
     AppliedVersions.Applied applied = cluster.versions.get(live.id());
     if (applied != null
         && applied.resourceVersion().equals(live.version())
         && applied.hash().equals(hash)
         && hash.equals(Marks.appliedHash(live.body()))) {
-      return new AppContext.Verdict(declared, live.version(), List.of());
+      return new Verdict(declared, live.version(), List.of(), null);
     }
+    DryRun.Outcome predicted = dryRun.of(declared, hash);
     List<Change> changes;
-    Optional<JsonNode> predicted = dryRun(declared, hash);
-    if (predicted.isPresent()) {
-      changes = cluster.comparison.predictedChanges(live.id(), predicted.get(), live.body());
+    if (predicted.body() != null) {
+      changes = cluster.comparison.predictedChanges(live.id(), predicted.body(), live.body());
     } else {
+      // Refused or not servable: compare the declared fields; validation reports the refusal.
       changes =
           cluster.comparison.declaredChanges(
               live.id(), Marks.marked(declared.body(), app.application, hash), live.body());
@@ -120,31 +124,7 @@ public final class KubeLiveState implements LiveStateProvider {
     if (changes.isEmpty()) {
       cluster.versions.put(live.id(), live.version(), hash);
     }
-    return new AppContext.Verdict(declared, live.version(), changes);
-  }
-
-  /** What applying {@code declared} would produce, or empty when the server refuses the apply. */
-  private Optional<JsonNode> dryRun(DesiredResource declared, String hash) throws TargetException {
-    ResourceId id = declared.id();
-    Optional<KindInfo> kind =
-        cluster.discovery.find(id.kind(), declared.body().path("apiVersion").asText(null));
-    if (kind.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          cluster.apply(
-              kind.get(), id, Marks.marked(declared.body(), app.application, hash), true, true));
-    } catch (KubernetesClientException e) {
-      if (Errors.isTransient(e)) {
-        throw new TargetException(
-            id + ": dry-run apply failed: " + Errors.describe(e, Cluster.isSecret(id)),
-            true,
-            Cluster.isSecret(id) ? null : e);
-      }
-      // Invalid or immutable changes: compare the declared fields instead; the apply reports why.
-      return Optional.empty();
-    }
+    return new Verdict(declared, live.version(), changes, predicted.rejection());
   }
 
   private Map<ResourceId, JsonNode> get(KindInfo kind, List<ResourceId> ids)

@@ -23,8 +23,9 @@ import java.util.Optional;
 /**
  * Plain manifests or a kustomization, then Kubernetes checks: each kind's scope is known (built-in
  * table, a CRD of the same revision, or discovery), namespaced objects without a namespace get the
- * default one, cluster-scoped objects declare none, and allow-lists of namespaces and kinds hold.
- * Every problem is reported with its file and line before anything is written.
+ * default one, cluster-scoped objects declare none, names, namespaces, labels and annotation keys
+ * follow the API server's rules, and allow-lists of namespaces and kinds hold. Every problem is
+ * reported with its file and line before anything is written.
  */
 public final class KubeRenderer implements Renderer {
 
@@ -79,6 +80,7 @@ public final class KubeRenderer implements Renderer {
         continue;
       }
       checkAllowed(placed, problems);
+      MetadataRules.check(placed, problems);
       resources.add(placed);
     }
     this.placedBodies = next;

@@ -1,0 +1,76 @@
+package dev.gitops4j.k8s.internal;
+
+import dev.gitops4j.engine.PassContext;
+import dev.gitops4j.engine.TargetSession;
+import dev.gitops4j.model.DesiredState;
+import dev.gitops4j.model.DriftReport;
+import dev.gitops4j.model.Inventory;
+import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.Plan;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.Step;
+import dev.gitops4j.model.TargetException;
+import dev.gitops4j.render.InvalidDesiredStateException;
+import dev.gitops4j.sync.ApplyOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One pass of one application on one cluster. Observing records how each declared object compared
+ * (fast path or dry-run prediction); the diff reports those verdicts; validation dry-runs what the
+ * observation did not, before the first write; the writes go through {@link KubeApplier}.
+ */
+public final class KubeSession implements TargetSession {
+
+  private final KubeLiveState liveState;
+  private final KubeDiffer differ;
+  private final KubeApplier applier;
+  private final PlanValidation validation;
+  private final Map<ResourceId, Verdict> verdicts = new ConcurrentHashMap<>();
+
+  /**
+   * Opens a session of {@code app}'s target for the pass {@code context} describes.
+   *
+   * @throws TargetException when the pass belongs to another application than the target's: its
+   *     ownership labels would name the wrong application
+   */
+  public KubeSession(AppContext app, PassContext context) throws TargetException {
+    if (!app.application.equals(context.application())) {
+      throw new TargetException(
+          "the target of application "
+              + app.application
+              + " cannot serve application "
+              + context.application()
+              + " (use KubernetesTarget.target(\""
+              + context.application()
+              + "\"))",
+          false);
+    }
+    this.liveState = new KubeLiveState(app);
+    this.differ = new KubeDiffer(app);
+    this.applier = new KubeApplier(app);
+    this.validation = new PlanValidation(app, verdicts);
+  }
+
+  @Override
+  public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
+    return liveState.observe(desired, inventory, verdicts);
+  }
+
+  @Override
+  public DriftReport diff(DesiredState desired, LiveState live) {
+    return differ.diff(desired, live, verdicts);
+  }
+
+  @Override
+  public void validate(Plan plan, ApplyOptions options)
+      throws InvalidDesiredStateException, TargetException {
+    validation.beforeFirstWrite(plan);
+  }
+
+  @Override
+  public String apply(Step step, ApplyOptions options) throws TargetException {
+    validation.beforeWaveOf(step);
+    return applier.apply(step, options);
+  }
+}
