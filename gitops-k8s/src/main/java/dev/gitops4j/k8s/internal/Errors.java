@@ -26,7 +26,18 @@ public final class Errors {
   /** Network failures, timeouts, throttling and server errors: a retry may help. */
   public static boolean isTransient(KubernetesClientException e) {
     int code = e.getCode();
-    return code < 100 || code == 408 || code == 429 || code >= 500;
+    return (code < 100 || code == 408 || code == 429 || code >= 500) && !isUntypablePatch(e);
+  }
+
+  /**
+   * A server-side apply body that does not fit the schema (a string where a number belongs, a field
+   * the schema does not declare) is answered with HTTP 500 "failed to create typed patch object":
+   * an error of the request, not of the server, which no retry fixes.
+   */
+  static boolean isUntypablePatch(KubernetesClientException e) {
+    return e.getCode() == 500
+        && e.getStatus() != null
+        && contains(e.getStatus().getMessage(), "failed to create typed patch object");
   }
 
   public static TargetException observe(String what, KubernetesClientException e) {
