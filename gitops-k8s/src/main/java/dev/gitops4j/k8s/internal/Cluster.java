@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -36,7 +37,15 @@ public final class Cluster {
   /** Most of an error response read to describe the error. */
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
+  /**
+   * Retries of one server-side apply by the client itself. Few: the API server answers an apply
+   * body that does not fit the schema with HTTP 500, which the client would retry for many seconds,
+   * and a pass that fails is retried by the engine with its own backoff anyway.
+   */
+  private static final int APPLY_RETRIES = 2;
+
   final KubernetesClient client;
+  private final KubernetesClient applyClient;
   final Settings settings;
   final Discovery discovery;
   final AppliedVersions versions = new AppliedVersions();
@@ -44,6 +53,13 @@ public final class Cluster {
 
   public Cluster(KubernetesClient client, Settings settings) {
     this.client = client;
+    this.applyClient =
+        client
+            .newClient(
+                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(APPLY_RETRIES)
+                    .build())
+            .adapt(KubernetesClient.class);
     this.settings = settings;
     this.discovery = new Discovery(client);
     this.comparison = new Comparison(settings);
@@ -95,7 +111,12 @@ public final class Cluster {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot convert " + id, e);
     }
-    return toJson(resource(kind, id).patch(context.build(), item));
+    var kindOperation = applyClient.genericKubernetesResources(kind.context());
+    var target =
+        kind.namespaced()
+            ? kindOperation.inNamespace(id.scope()).withName(id.name())
+            : kindOperation.withName(id.name());
+    return toJson(target.patch(context.build(), item));
   }
 
   /** One page of a LIST: the items, each with its kind and apiVersion, and the continue token. */
