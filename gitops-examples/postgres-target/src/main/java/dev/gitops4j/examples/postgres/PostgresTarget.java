@@ -5,6 +5,7 @@ import dev.gitops4j.diff.IgnoreRule;
 import dev.gitops4j.diff.StructuralDiffer;
 import dev.gitops4j.diff.UnifiedDiff;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.plan.Ordering;
 import java.sql.PreparedStatement;
@@ -155,10 +156,10 @@ public final class PostgresTarget {
       PostgresApplier applier = new PostgresApplier(database, ownership, secrets);
       return Target.builder(endpoint)
           .renderer(renderer)
-          .liveState(new PostgresLiveState(database, ownership))
-          .differ(StructuralDiffer.of(diff))
+          .sessions(
+              TargetSession.of(
+                  new PostgresLiveState(database, ownership), StructuralDiffer.of(diff), applier))
           .ordering(ordering)
-          .applier(applier)
           .inventoryStore(new PostgresInventoryStore(database, ownership))
           .healthCheck(new RoleHealth(clock))
           .unifiedDiff(UnifiedDiff.custom().options(diff).sortKeys(true).build())

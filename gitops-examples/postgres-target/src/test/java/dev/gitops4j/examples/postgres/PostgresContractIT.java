@@ -30,7 +30,7 @@ class PostgresContractIT extends ProviderContractTest {
         PostgresTarget.builder("contract")
             .connect(server.jdbcUrl(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD)
             .build();
-    return new Provider(target.liveState(), target.applier());
+    return new Provider(target, "contract");
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
@@ -211,7 +212,8 @@ class PostgresTargetIT {
     assertThatThrownBy(
             () ->
                 target
-                    .liveState()
+                    .sessions()
+                    .open(new PassContext("offline", "r", Inventory.empty()))
                     .observe(
                         DesiredState.of("r", List.of()), Inventory.of(List.of(Role.id("any")))))
         .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.isRetryable()).isTrue())

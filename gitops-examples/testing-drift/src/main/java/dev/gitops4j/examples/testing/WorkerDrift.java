@@ -9,6 +9,7 @@ import dev.gitops4j.diff.Normalizer;
 import dev.gitops4j.diff.Normalizers;
 import dev.gitops4j.diff.StructuralDiffer;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.live.LiveStateProvider;
 import dev.gitops4j.render.ManifestRenderer;
 import dev.gitops4j.sync.Applier;
@@ -98,9 +99,7 @@ public final class WorkerDrift {
       String endpoint, LiveStateProvider live, Applier applier, InventoryStore inventory) {
     return Target.builder(endpoint)
         .renderer(ManifestRenderer.ofDefaults())
-        .liveState(live)
-        .differ(differ())
-        .applier(applier)
+        .sessions(TargetSession.of(live, differ(), applier))
         .inventoryStore(inventory)
         .build();
   }

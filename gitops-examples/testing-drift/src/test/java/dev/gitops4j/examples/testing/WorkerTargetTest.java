@@ -9,6 +9,7 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.render.ManifestRenderer;
@@ -73,9 +74,7 @@ class WorkerTargetTest {
     Target plain =
         Target.builder("plain")
             .renderer(ManifestRenderer.ofDefaults())
-            .liveState(workers)
-            .differ(StructuralDiffer.ofDefaults())
-            .applier(workers)
+            .sessions(TargetSession.of(workers, StructuralDiffer.ofDefaults(), workers))
             .inventoryStore(InventoryStore.inMemory())
             .build();
 
