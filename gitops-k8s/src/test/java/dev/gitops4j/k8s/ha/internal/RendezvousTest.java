@@ -128,9 +128,31 @@ class RendezvousTest {
 
   @Test
   void weightIsAFixedFunction() {
-    // Pinned so that replicas on other JVMs or versions of this library agree.
-    assertThat(Rendezvous.weight("shop", "gitops-0"))
-        .isEqualTo(Rendezvous.weight("shop", "gitops-0"));
+    // Pinned so that replicas on other JVMs or versions of this library agree: any change of the
+    // function moves applications between replicas of mixed versions, so it must fail here.
+    // The literals were computed outside this code, by a separate implementation of the
+    // documented algorithm (64-bit FNV-1a over the UTF-8 key, the 0xff separator, the UTF-8 node,
+    // then the MurmurHash3 fmix64 finalizer), checked against the published FNV-1a vectors.
+    assertThat(Rendezvous.weight("shop", "gitops-0")).isEqualTo(0x2465ed9e20a4b214L);
+    assertThat(Rendezvous.weight("shop", "gitops-1")).isEqualTo(0xa56c228850aebcb2L);
+    assertThat(Rendezvous.weight("shop", "gitops-2")).isEqualTo(0x553bc9704fc6515bL);
+    assertThat(Rendezvous.weight("ab", "c")).isEqualTo(0x7b4209eccab7f7c3L);
+    assertThat(Rendezvous.weight("a", "bc")).isEqualTo(0x300bffd2a90ecf20L);
+    assertThat(Rendezvous.weight("", "")).isEqualTo(0x1bbd5c813c69a8d7L);
+    // Non-ASCII names hash their UTF-8 bytes, not the platform charset or UTF-16 chars.
+    assertThat(Rendezvous.weight("caf\u00e9", "gitops-0")).isEqualTo(0x3a599162aa24d8b5L);
     assertThat(Rendezvous.weight("ab", "c")).isNotEqualTo(Rendezvous.weight("a", "bc"));
+  }
+
+  @Test
+  void ownersArePinned() {
+    // Weights compared unsigned: gitops-1 wins "shop" with 0xa56c..., which is negative signed.
+    List<String> replicas = List.of("gitops-0", "gitops-1", "gitops-2", "gitops-3");
+    assertThat(Rendezvous.owner("shop", replicas)).contains("gitops-1");
+    assertThat(Rendezvous.owner("billing", replicas)).contains("gitops-2");
+    assertThat(Rendezvous.owner("app-0", replicas)).contains("gitops-2");
+    assertThat(Rendezvous.owner("app-1", replicas)).contains("gitops-3");
+    assertThat(Rendezvous.owner("app-2", replicas)).contains("gitops-2");
+    assertThat(Rendezvous.owner("app-3", replicas)).contains("gitops-1");
   }
 }
