@@ -144,6 +144,49 @@ class OperationsIT {
     }
   }
 
+  @Test
+  void pruneDeletesOnlyTheObjectItObservedNotOneChangedSince() throws Exception {
+    KubernetesTarget k8s = KubernetesTarget.builder(client).build();
+    AtomicInteger deletes = new AtomicInteger();
+    Target racing =
+        InterceptingTarget.wrap(
+            k8s.target("race"),
+            (step, options) -> {
+              if (step.action() == Step.Action.DELETE && deletes.incrementAndGet() == 1) {
+                // Someone else changes the object between the pass's observation and its delete.
+                client
+                    .configMaps()
+                    .inNamespace("race")
+                    .withName("old")
+                    .edit(cm -> new ConfigMapBuilder(cm).addToData("touched", "yes").build());
+              }
+            });
+    try (Rig rig = new Rig("race", racing, SyncPolicy.automatic())) {
+      rig.commit(
+          files(
+              "ns.yaml", namespace("race"),
+              "keep.yaml", configMap("race", "keep", "1"),
+              "old.yaml", configMap("race", "old", "1")));
+      assertThat(rig.pass().status()).isEqualTo(PassStatus.SYNCED);
+
+      rig.commit(files("ns.yaml", namespace("race"), "keep.yaml", configMap("race", "keep", "1")));
+      PassResult raced = rig.pass();
+      assertThat(raced.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(raced.error()).contains("changed or re-created since it was observed");
+      assertThat(client.configMaps().inNamespace("race").withName("old").get())
+          .as("the changed object is not deleted")
+          .isNotNull();
+      assertThat(
+              k8s.inventoryStore().load("race").contains(ResourceId.of("ConfigMap", "race", "old")))
+          .as("still owned, still in the inventory")
+          .isTrue();
+
+      PassResult next = rig.pass();
+      assertThat(next.status()).as(next.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(client.configMaps().inNamespace("race").withName("old").get()).isNull();
+    }
+  }
+
   private static void assertNoOrphans(InventoryStore store, String app) throws IOException {
     Inventory inventory = store.load(app);
     Set<ResourceId> owned =

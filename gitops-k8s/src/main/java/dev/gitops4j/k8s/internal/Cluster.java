@@ -119,6 +119,57 @@ public final class Cluster {
     return toJson(target.patch(context.build(), item));
   }
 
+  /**
+   * Deletes the object {@code id} only if it is still exactly the one observed: same uid (not
+   * re-created meanwhile) and same resourceVersion (not changed meanwhile). The server refuses
+   * otherwise with HTTP 409, and nothing is deleted.
+   *
+   * @return false when the object was already gone
+   * @throws KubernetesClientException with the server's status, e.g. 409 when a precondition failed
+   */
+  boolean deleteExactly(
+      KindInfo kind, ResourceId id, String uid, String resourceVersion, String propagation) {
+    StringBuilder url = new StringBuilder(client.getMasterUrl().toString());
+    if (url.charAt(url.length() - 1) != '/') {
+      url.append('/');
+    }
+    url.append(kind.group().isEmpty() ? "api/" : "apis/" + kind.group() + "/")
+        .append(kind.version())
+        .append('/');
+    if (kind.namespaced()) {
+      url.append("namespaces/").append(encode(id.scope())).append('/');
+    }
+    url.append(kind.plural()).append('/').append(encode(id.name()));
+    ObjectNode options = JSON.createObjectNode();
+    options.put("apiVersion", "v1").put("kind", "DeleteOptions");
+    options.put("propagationPolicy", propagation);
+    ObjectNode preconditions = options.putObject("preconditions");
+    if (uid != null) {
+      preconditions.put("uid", uid);
+    }
+    if (resourceVersion != null) {
+      preconditions.put("resourceVersion", resourceVersion);
+    }
+    HttpClient http = client.getHttpClient();
+    HttpRequest request =
+        http.newHttpRequestBuilder()
+            .uri(url.toString())
+            .delete("application/json", options.toString())
+            .build();
+    HttpResponse<InputStream> response = send(http, request);
+    try (InputStream body = response.body()) {
+      if (response.code() == 404) {
+        return false;
+      }
+      if (!response.isSuccessful()) {
+        throw failure(request, response.code(), body);
+      }
+      return true;
+    } catch (IOException e) {
+      throw OperationSupport.requestException(request, e);
+    }
+  }
+
   /** One page of a LIST: the items, each with its kind and apiVersion, and the continue token. */
   record Page(List<ObjectNode> items, String continueToken) {}
 

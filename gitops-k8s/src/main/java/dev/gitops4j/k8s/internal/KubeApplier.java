@@ -9,7 +9,6 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.sync.ApplyOptions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
@@ -267,21 +266,28 @@ final class KubeApplier {
     if (dryRun) {
       return "";
     }
+    if (!Marks.ownedBy(live.body(), app.application)) {
+      throw new TargetException(
+          id + ": does not carry the ownership label of " + app.application + "; not deleted",
+          false);
+    }
+    // Only the very object observed (and found owned) is deleted: one re-created or changed since
+    // then is left for the next pass to decide on, however short the window.
+    JsonNode metadata = live.body().path("metadata");
     try {
-      GenericKubernetesResource current = cluster.resource(kind.get(), id).get();
-      if (current == null) {
-        cluster.versions.remove(id);
-        return "already gone";
-      }
-      if (!Marks.ownedBy(Cluster.toJson(current), app.application)) {
-        throw new TargetException(
-            id + ": no longer carries the ownership label of " + app.application + "; not deleted",
-            false);
-      }
-      cluster.resource(kind.get(), id).withPropagationPolicy(propagation()).delete();
+      boolean deleted =
+          cluster.deleteExactly(
+              kind.get(), id, metadata.path("uid").asText(null), live.version(), propagation());
       cluster.versions.remove(id);
-      return "";
+      return deleted ? "" : "already gone";
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new TargetException(
+            id
+                + ": changed or re-created since it was observed; not deleted (the next pass"
+                + " decides again)",
+            true);
+      }
       throw failure(id, "delete", e);
     }
   }
@@ -309,11 +315,12 @@ final class KubeApplier {
     return null;
   }
 
-  private DeletionPropagation propagation() {
+  /** The {@code propagationPolicy} value of the configured propagation. */
+  private String propagation() {
     return switch (cluster.settings.deletePropagation()) {
-      case BACKGROUND -> DeletionPropagation.BACKGROUND;
-      case FOREGROUND -> DeletionPropagation.FOREGROUND;
-      case ORPHAN -> DeletionPropagation.ORPHAN;
+      case BACKGROUND -> "Background";
+      case FOREGROUND -> "Foreground";
+      case ORPHAN -> "Orphan";
     };
   }
 

@@ -3,6 +3,7 @@ package dev.gitops4j.examples.testing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
+import dev.gitops4j.sync.InventoryStore;
 import dev.gitops4j.test.ProviderContractTest;
 import java.nio.file.Files;
 
@@ -17,7 +18,7 @@ class WorkerTargetContractTest extends ProviderContractTest {
   protected Provider newProvider() throws Exception {
     WorkerTarget target =
         new WorkerTarget(new WorkerRegistry(Files.createTempDirectory("worker-registry")));
-    return new Provider(target, target);
+    return new Provider(target.target(InventoryStore.inMemory()), "contract");
   }
 
   @Override
