@@ -64,7 +64,7 @@ public final class KubernetesTarget implements AutoCloseable {
   private final String endpoint;
   private final InventoryStore inventoryStore;
   private final List<HealthCheck> healthChecks;
-  private final Map<String, Target> targets = new ConcurrentHashMap<>();
+  private final Map<String, Made> targets = new ConcurrentHashMap<>();
   private final List<AppContext> applications = new CopyOnWriteArrayList<>();
 
   private KubernetesTarget(
@@ -98,16 +98,40 @@ public final class KubernetesTarget implements AutoCloseable {
    * @throws IllegalArgumentException when the name cannot be a label value
    */
   public Target target(String application) {
-    Marks.requireApplicationName(application);
-    return targets.computeIfAbsent(application, this::newTarget);
+    return target(application, null);
   }
 
-  private Target newTarget(String application) {
+  /**
+   * The target of {@code application} whose revisions are rendered with {@code helm template} as
+   * {@code release} describes (see docs/helm.md); otherwise like {@link #target(String)}.
+   *
+   * @throws IllegalArgumentException when the name cannot be a label value, or the application
+   *     already has a target rendered differently
+   */
+  public Target target(String application, HelmRelease release) {
+    Marks.requireApplicationName(application);
+    Made made = targets.computeIfAbsent(application, a -> new Made(release, newTarget(a, release)));
+    if (made.release() != release) {
+      throw new IllegalArgumentException(
+          "application "
+              + application
+              + " already has a target of this cluster, rendered"
+              + " differently");
+    }
+    return made.target();
+  }
+
+  private record Made(HelmRelease release, Target target) {}
+
+  private Target newTarget(String application, HelmRelease release) {
     AppContext app = new AppContext(application, cluster);
     applications.add(app);
     Target.Builder target =
         Target.builder(endpoint)
-            .renderer(new KubeRenderer(cluster.settings(), cluster.discovery()))
+            .renderer(
+                release == null
+                    ? new KubeRenderer(cluster.settings(), cluster.discovery())
+                    : new KubeRenderer(cluster, release))
             .sessions(context -> new KubeSession(app, context))
             .ordering(new KindOrdering())
             .inventoryStore(inventoryStore)
@@ -139,6 +163,7 @@ public final class KubernetesTarget implements AutoCloseable {
     private boolean force;
     private DeletePropagation deletePropagation = DeletePropagation.BACKGROUND;
     private Path kubectl;
+    private Path helm;
     private final List<IgnoreRule> ignoreRules = new ArrayList<>();
     private final List<String> ignoredManagers = new ArrayList<>();
     private final List<String> allowedNamespaces = new ArrayList<>();
@@ -191,6 +216,12 @@ public final class KubernetesTarget implements AutoCloseable {
 
     public Builder deletePropagation(DeletePropagation propagation) {
       this.deletePropagation = Objects.requireNonNull(propagation, "propagation");
+      return this;
+    }
+
+    /** The helm binary that renders {@link HelmRelease}s (no default: Helm is opt-in). */
+    public Builder helm(Path helm) {
+      this.helm = Objects.requireNonNull(helm, "helm");
       return this;
     }
 
@@ -289,6 +320,7 @@ public final class KubernetesTarget implements AutoCloseable {
               force,
               deletePropagation,
               kubectl,
+              helm,
               ignoreRules,
               ignoredManagers,
               allowedNamespaces,

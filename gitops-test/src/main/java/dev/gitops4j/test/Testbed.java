@@ -89,6 +89,26 @@ public final class Testbed {
     return file("GITOPS4J_TOFU_CLI_CONFIG", "OpenTofu CLI configuration");
   }
 
+  /** The helm binary. */
+  public Path helm() {
+    return executable("GITOPS4J_HELM", "helm");
+  }
+
+  /** The OCI registry binary ({@code registry serve CONFIG}). */
+  public Path registry() {
+    return executable("GITOPS4J_REGISTRY", "OCI registry");
+  }
+
+  /** The sops binary, for encrypting test fixtures. */
+  public Path sops() {
+    return executable("GITOPS4J_SOPS", "sops");
+  }
+
+  /** The age-keygen binary. */
+  public Path ageKeygen() {
+    return executable("GITOPS4J_AGE_KEYGEN", "age-keygen");
+  }
+
   /** The Terraform binary, when it could be built. */
   public Optional<Path> terraform() {
     String value = env.getOrDefault("GITOPS4J_TERRAFORM", "");

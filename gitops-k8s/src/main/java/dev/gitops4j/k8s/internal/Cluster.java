@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.TargetException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Status;
@@ -167,6 +168,31 @@ public final class Cluster {
       return true;
     } catch (IOException e) {
       throw OperationSupport.requestException(request, e);
+    }
+  }
+
+  /**
+   * {@code --kube-version} and {@code --api-versions} arguments for {@code helm template}: what the
+   * API server reports now, so a chart's {@code .Capabilities} see this cluster.
+   *
+   * @throws TargetException when the API server cannot be asked; retryable
+   */
+  List<String> helmCapabilities() throws TargetException {
+    try {
+      List<String> arguments = new ArrayList<>();
+      arguments.add("--kube-version");
+      arguments.add(client.getKubernetesVersion().getGitVersion());
+      arguments.add("--api-versions");
+      arguments.add("v1");
+      for (var group : client.getApiGroups().getGroups()) {
+        for (var version : group.getVersions()) {
+          arguments.add("--api-versions");
+          arguments.add(version.getGroupVersion());
+        }
+      }
+      return arguments;
+    } catch (KubernetesClientException e) {
+      throw Errors.observe("read the cluster's version and API groups for helm", e);
     }
   }
 

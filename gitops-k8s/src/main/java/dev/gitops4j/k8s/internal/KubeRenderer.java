@@ -2,6 +2,7 @@ package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.k8s.HelmRelease;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Problem;
@@ -39,22 +40,58 @@ public final class KubeRenderer implements Renderer {
   // its body instance (and with it its cached hash) across revisions. Replaced on every render.
   private volatile Map<JsonNode, ObjectNode> placedBodies = new IdentityHashMap<>();
 
+  private final HelmRelease release;
+  private final Helm helm;
+  private final Cluster cluster;
+
+  /** Plain manifests or a kustomization. */
   public KubeRenderer(Settings settings, Discovery discovery) {
+    this(settings, discovery, null, null);
+  }
+
+  /** {@code release} rendered with helm, for the cluster behind {@code cluster}. */
+  public KubeRenderer(Cluster cluster, HelmRelease release) {
+    this(cluster.settings(), cluster.discovery(), release, cluster);
+  }
+
+  private KubeRenderer(
+      Settings settings, Discovery discovery, HelmRelease release, Cluster cluster) {
     this.settings = settings;
     this.discovery = discovery;
     this.kustomize = new Kustomize(settings.kubectl(), Duration.ofMinutes(2));
+    this.release = release;
+    this.cluster = cluster;
+    this.helm = release == null ? null : new Helm(settings.helm(), Duration.ofMinutes(2));
+  }
+
+  /** How many times helm ran for this renderer. */
+  public long helmRuns() {
+    return helm == null ? 0 : helm.runs();
   }
 
   @Override
   public DesiredState render(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
-    Optional<String> kustomization = Kustomize.kustomization(snapshot);
     Snapshot input = snapshot;
-    if (kustomization.isPresent()) {
-      SourceFile built = kustomize.build(snapshot, kustomization.get());
-      input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
+    String namespace = settings.defaultNamespace();
+    if (release != null) {
+      if (!release.namespace().isEmpty()) {
+        namespace = release.namespace();
+      }
+      List<SourceFile> rendered =
+          helm.template(snapshot, release, namespace, cluster.helmCapabilities());
+      input = new Snapshot(snapshot.revision(), snapshot.commit(), rendered);
+    } else {
+      Optional<String> kustomization = Kustomize.kustomization(snapshot);
+      if (kustomization.isPresent()) {
+        SourceFile built = kustomize.build(snapshot, kustomization.get());
+        input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
+      }
     }
     DesiredState plain = manifests.render(input);
+    if (release != null) {
+      plain = HelmHooks.asWaves(plain);
+    }
 
     Map<String, Boolean> declaredScopes = declaredCrdScopes(plain);
     List<Problem> problems = new ArrayList<>();
@@ -63,7 +100,7 @@ public final class KubeRenderer implements Renderer {
     Map<JsonNode, ObjectNode> previous = this.placedBodies;
     Map<JsonNode, ObjectNode> next = new IdentityHashMap<>();
     for (DesiredResource resource : plain.resources().values()) {
-      DesiredResource placed = place(resource, declaredScopes, problems, previous, next);
+      DesiredResource placed = place(resource, namespace, declaredScopes, problems, previous, next);
       if (placed == null) {
         continue;
       }
@@ -93,6 +130,7 @@ public final class KubeRenderer implements Renderer {
   /** Sets the default namespace where needed; null (with a problem) when the scope is unknown. */
   private DesiredResource place(
       DesiredResource resource,
+      String defaultNamespace,
       Map<String, Boolean> declaredScopes,
       List<Problem> problems,
       Map<JsonNode, ObjectNode> previous,
@@ -140,11 +178,11 @@ public final class KubeRenderer implements Renderer {
     ObjectNode body = previous.get(resource.body());
     if (body == null) {
       body = resource.body().deepCopy();
-      body.with("metadata").put("namespace", settings.defaultNamespace());
+      body.with("metadata").put("namespace", defaultNamespace);
     }
     next.put(resource.body(), body);
     return new DesiredResource(
-        ResourceId.of(id.kind(), settings.defaultNamespace(), id.name()),
+        ResourceId.of(id.kind(), defaultNamespace, id.name()),
         body,
         resource.origin(),
         resource.revision());

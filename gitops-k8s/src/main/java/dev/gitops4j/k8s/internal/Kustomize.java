@@ -5,20 +5,15 @@ import dev.gitops4j.model.Problem;
 import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Runs {@code kubectl kustomize} over a snapshot written to a temporary folder. */
 final class Kustomize {
@@ -28,8 +23,6 @@ final class Kustomize {
 
   /** The rendered stream is decoded as this file; origins point at its lines. */
   static final String OUTPUT_FILE = "kustomize-build.yaml";
-
-  private static final long MAX_OUTPUT = 64L * 1024 * 1024;
 
   private final Path kubectl;
   private final Duration timeout;
@@ -52,22 +45,14 @@ final class Kustomize {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("gitops4j-kustomize");
-      for (SourceFile file : snapshot.files()) {
-        Path target = dir.resolve(file.path()).normalize();
-        if (!target.startsWith(dir)) {
-          throw new InvalidDesiredStateException(
-              new Problem(Origin.of(file.path(), 0), "path escapes the source root"));
-        }
-        Files.createDirectories(target.getParent());
-        Files.write(target, file.content());
-      }
+      RenderTools.write(snapshot, dir);
       Process process =
           new ProcessBuilder(tool.toString(), "kustomize", dir.toString())
               .directory(dir.toFile())
               .start();
       process.getOutputStream().close();
-      CompletableFuture<byte[]> out = drain(process.getInputStream());
-      CompletableFuture<byte[]> err = drain(process.getErrorStream());
+      CompletableFuture<byte[]> out = RenderTools.drain(process.getInputStream(), "kustomize");
+      CompletableFuture<byte[]> err = RenderTools.drain(process.getErrorStream(), "kustomize");
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new InvalidDesiredStateException(
@@ -90,7 +75,7 @@ final class Kustomize {
           new Problem(origin, "interrupted while running kubectl kustomize"));
     } finally {
       if (dir != null) {
-        deleteTree(dir);
+        RenderTools.deleteTree(dir);
       }
     }
   }
@@ -119,35 +104,5 @@ final class Kustomize {
             origin,
             "a kustomization needs kubectl, which is not on the PATH; set it with"
                 + " KubernetesTarget.builder(client).kubectl(path)"));
-  }
-
-  private static CompletableFuture<byte[]> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (in) {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            byte[] chunk = new byte[8192];
-            int n;
-            long total = 0;
-            while ((n = in.read(chunk)) >= 0) {
-              total += n;
-              if (total > MAX_OUTPUT) {
-                throw new IOException("kustomize output exceeds " + MAX_OUTPUT + " bytes");
-              }
-              buffer.write(chunk, 0, n);
-            }
-            return buffer.toByteArray();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // Best effort: a leftover temp folder is harmless.
-    }
   }
 }

@@ -121,7 +121,7 @@ public final class Marks {
     return CANONICAL.treeToValue(body, Object.class);
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -129,7 +129,7 @@ public final class Marks {
     }
   }
 
-  private static String hex(byte[] digest) {
+  static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest, 0, 16);
   }
 

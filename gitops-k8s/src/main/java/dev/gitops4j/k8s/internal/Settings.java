@@ -15,6 +15,7 @@ public record Settings(
     boolean force,
     DeletePropagation deletePropagation,
     Path kubectl,
+    Path helm,
     List<IgnoreRule> ignoreRules,
     List<String> ignoredManagers,
     List<String> allowedNamespaces,

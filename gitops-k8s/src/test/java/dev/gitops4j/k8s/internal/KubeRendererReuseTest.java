@@ -25,6 +25,7 @@ class KubeRendererReuseTest {
             false,
             DeletePropagation.FOREGROUND,
             Path.of("kubectl"),
+            null,
             List.of(),
             List.of(),
             List.of("*"),
