@@ -11,34 +11,16 @@ import dev.gitops4j.history.HistoryRecord;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Drift found without false positives, and how conflicts and immutable fields are resolved. */
-class DriftIT {
-
-  static TestCluster cluster;
-  static TestCluster.RequestCounter counter = new TestCluster.RequestCounter();
-  static KubernetesClient client;
+class DriftIT extends CountedCluster {
 
   /** Objects in the no-op test; change with -Dgitops4j.k8s.noop.objects=N. */
   static final int NOOP_OBJECTS = Integer.getInteger("gitops4j.k8s.noop.objects", 1000);
-
-  @BeforeAll
-  static void start() {
-    cluster = TestCluster.get();
-    client = cluster.client(counter);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-  }
 
   static KubernetesTarget.Builder target() {
     return KubernetesTarget.builder(client).createNamespaces(true);

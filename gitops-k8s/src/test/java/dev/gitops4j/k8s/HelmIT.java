@@ -13,30 +13,12 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.test.Testbed;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Helm charts of the revision rendered by the real helm and applied to the real API server. */
-class HelmIT {
-
-  static TestCluster cluster;
-  static TestCluster.RequestCounter counter = new TestCluster.RequestCounter();
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = TestCluster.get();
-    client = cluster.client(counter);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-  }
+class HelmIT extends CountedCluster {
 
   /** A chart in charts/shop: a ConfigMap per item, a pre-install hook, a CRD and its resource. */
   static Map<String, String> chart(String namespace, String color, String version) {

@@ -9,34 +9,16 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Invariant 2 on the API server: a revision with one object the server rejects writes nothing, the
  * error names the file and line, the revision is not retried, and the next good revision applies.
  */
-class ValidationIT {
-
-  static TestCluster cluster;
-  static TestCluster.RequestCounter counter = new TestCluster.RequestCounter();
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = TestCluster.get();
-    client = cluster.client(counter);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-  }
+class ValidationIT extends CountedCluster {
 
   /** A revision of a new namespace, a good ConfigMap and {@code bad} in {@code bad.yaml}. */
   private static Map<String, String> revisionWith(String ns, String bad) {
