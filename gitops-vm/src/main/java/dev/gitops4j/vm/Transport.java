@@ -1,10 +1,13 @@
 package dev.gitops4j.vm;
 
+import dev.gitops4j.vm.internal.AccountLookup;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The few operations the VM target needs on one host. Paths are absolute host paths; nothing
@@ -97,6 +100,33 @@ public interface Transport extends AutoCloseable {
    * components kept as they are (like {@code readlink -m}).
    */
   String realPath(String path) throws IOException;
+
+  /**
+   * {@link #realPath} of each path, in order; transports that pay a round trip per call answer all
+   * at once.
+   */
+  default List<String> realPaths(List<String> paths) throws IOException {
+    List<String> out = new ArrayList<>(paths.size());
+    for (String path : paths) {
+      out.add(realPath(path));
+    }
+    return out;
+  }
+
+  /**
+   * The names among {@code users} that are not users on the host, so a file's owner can be checked
+   * before anything is written. Numeric ids are taken as they are, like {@code chown} does. By
+   * default the host is asked with {@code getent passwd} through {@link #exec}; without {@code
+   * getent} nothing is reported unknown (the write itself then refuses a bad owner).
+   */
+  default Set<String> unknownUsers(Set<String> users) throws IOException {
+    return AccountLookup.unknown(this, "passwd", users);
+  }
+
+  /** Like {@link #unknownUsers}, for group names ({@code getent group}). */
+  default Set<String> unknownGroups(Set<String> groups) throws IOException {
+    return AccountLookup.unknown(this, "group", groups);
+  }
 
   /** Runs a shell command on the host, bounded by {@code timeout}. */
   ExecResult exec(String command, Duration timeout) throws IOException;

@@ -15,7 +15,12 @@ import dev.gitops4j.render.Renderer;
 import dev.gitops4j.source.Source;
 import dev.gitops4j.source.SourceException;
 import dev.gitops4j.vm.internal.Bodies;
-import dev.gitops4j.vm.internal.HostProvider;
+import dev.gitops4j.vm.internal.FieldChecks;
+import dev.gitops4j.vm.internal.HostInventoryStore;
+import dev.gitops4j.vm.internal.HostLayout;
+import dev.gitops4j.vm.internal.HostLink;
+import dev.gitops4j.vm.internal.HostSession;
+import dev.gitops4j.vm.internal.HostStateFile;
 import dev.gitops4j.vm.internal.LocalTransport;
 import dev.gitops4j.vm.internal.PathRules;
 import dev.gitops4j.vm.internal.SshTransport;
@@ -30,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
@@ -42,12 +46,17 @@ import org.apache.sshd.core.CoreModuleProperties;
  * handlers that run after the paths they watch changed. One {@link Target} per host ({@link
  * #target(String)}): each host is its own application in the engine, so hosts reconcile in parallel
  * (bounded by the engine's {@code maxConcurrentPasses}), each with its own inventory, retries and
- * circuit breaker, and an unreachable host fails only its own pass.
+ * circuit breaker, and an unreachable host fails only its own pass. Each pass of a host opens one
+ * connection to it and closes it when the pass ends; {@link #close()} closes what is still open and
+ * the SSH client.
  *
  * <p>The simplest use, an agent on the host itself reconciling into a directory:
  *
  * <pre>{@code
- * Target target = VmTarget.local(Path.of("/srv/app-root"));
+ * try (VmTarget vm = VmTarget.local(Path.of("/srv/app-root"))) {
+ *   Target target = vm.target("localhost");
+ *   ...
+ * }
  * }</pre>
  *
  * <p>Over SSH from a central service:
@@ -62,8 +71,6 @@ import org.apache.sshd.core.CoreModuleProperties;
  */
 public final class VmTarget implements AutoCloseable {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-
   private final String name;
   private final VmRenderer renderer;
   private final String prefix;
@@ -76,7 +83,7 @@ public final class VmTarget implements AutoCloseable {
   private final UnifiedDiff unifiedDiff;
   private final Map<String, VmHost> hosts = new ConcurrentHashMap<>();
   private final Map<String, Target> targets = new ConcurrentHashMap<>();
-  private final Map<String, HostProvider> providers = new ConcurrentHashMap<>();
+  private final Map<String, HostLink> links = new ConcurrentHashMap<>();
 
   private VmTarget(Builder builder) {
     this.name = builder.name;
@@ -114,18 +121,18 @@ public final class VmTarget implements AutoCloseable {
   }
 
   /**
-   * A target for the machine the process runs on, managing paths under {@code directory}: a path
-   * {@code /etc/app.conf} in Git is written to {@code directory/etc/app.conf}; the state file lives
-   * in {@code directory/.gitops4j}. Handlers run with {@code /bin/sh}. The repository needs no
-   * inventory file; its resources apply to the host {@code localhost}.
+   * The machine the process runs on, managing paths under {@code directory}: a path {@code
+   * /etc/app.conf} in Git is written to {@code directory/etc/app.conf}; the state file lives in
+   * {@code directory/.gitops4j}. Handlers run with {@code /bin/sh}. The repository needs no
+   * inventory file; its resources apply to the host {@code localhost}, whose core target is {@code
+   * target("localhost")}.
    */
-  public static Target local(Path directory) {
+  public static VmTarget local(Path directory) {
     return builder("local")
         .rootDirectory(directory)
         .allowedRoot("/")
         .stateDirectory("/.gitops4j")
-        .build()
-        .target("localhost");
+        .build();
   }
 
   /** The renderer every host target shares. */
@@ -139,24 +146,25 @@ public final class VmTarget implements AutoCloseable {
   }
 
   /**
-   * The core target for one host of the inventory (or the default host without one). Its renderer
-   * validates the whole repository, so a bad path for any host stops every host.
+   * The core target for one host of the inventory (or the default host without one); asking twice
+   * for one host gives the same target. Its renderer validates the whole repository, so a bad path
+   * for any host stops every host.
+   *
+   * @throws IllegalArgumentException when {@code host} is not a valid host name
    */
   public Target target(String host) {
-    if (!NAME.matcher(Objects.requireNonNull(host, "host")).matches()) {
+    if (!FieldChecks.NAME.matcher(Objects.requireNonNull(host, "host")).matches()) {
       throw new IllegalArgumentException("invalid host name: " + host);
     }
     return targets.computeIfAbsent(host, this::newTarget);
   }
 
   private Target newTarget(String host) {
-    HostProvider provider =
-        new HostProvider(
-            new HostProvider.Layout(
-                host, name, prefix, stateDirectory, renderer.allowedRoots(), handlerTimeout),
-            () -> connect(host),
-            differ);
-    providers.put(host, provider);
+    HostLayout layout =
+        new HostLayout(host, name, prefix, stateDirectory, renderer.allowedRoots(), handlerTimeout);
+    HostLink link = new HostLink(host, () -> connect(host));
+    links.put(host, link);
+    HostStateFile stateFile = new HostStateFile(layout);
     Renderer hostRenderer =
         snapshot -> {
           VmRenderer.Rendered rendered = renderer.renderAll(snapshot);
@@ -174,19 +182,17 @@ public final class VmTarget implements AutoCloseable {
             : "ssh:" + name + "@" + host;
     return Target.builder(endpoint)
         .renderer(hostRenderer)
-        .liveState(provider)
-        .differ(differ)
+        .sessions(HostSession.factory(layout, link, stateFile, differ))
         .ordering(ORDERING)
-        .applier(provider)
-        .inventoryStore(provider)
+        .inventoryStore(new HostInventoryStore(layout, link, stateFile))
         .unifiedDiff(unifiedDiff)
         .build();
   }
 
   /**
    * Reads the current revision of {@code source} and returns one application per host of its
-   * inventory, named {@code <prefix>.<host>}. Hosts added to Git later need a new application (call
-   * again and register the new ones).
+   * inventory, named {@code <prefix>.<host>}, each on {@link #target(String) target(host)}. Hosts
+   * added to Git later need a new application (call again and register the new ones).
    */
   public List<Application> applications(
       String prefix, Source source, SyncPolicy policy, Duration interval)
@@ -268,7 +274,7 @@ public final class VmTarget implements AutoCloseable {
   /** Closes open connections and the SSH client. */
   @Override
   public void close() {
-    providers.values().forEach(HostProvider::close);
+    links.values().forEach(HostLink::close);
     if (client != null) {
       try {
         client.stop();
@@ -292,8 +298,8 @@ public final class VmTarget implements AutoCloseable {
     private Function<VmHost, Transport> transports;
 
     private Builder(String name) {
-      if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
-        throw new IllegalArgumentException("target name must match " + NAME.pattern());
+      if (!FieldChecks.NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
+        throw new IllegalArgumentException("target name must match " + FieldChecks.NAME.pattern());
       }
       this.name = name;
     }

@@ -4,7 +4,8 @@
  *
  * <p>Entry points: {@link dev.gitops4j.vm.VmTarget#local(java.nio.file.Path)} for an agent on the
  * host itself, {@link dev.gitops4j.vm.VmTarget#builder(String)} with {@link
- * dev.gitops4j.vm.SshOptions} for a fleet over SSH (one core {@code Target} per host), and {@link
- * dev.gitops4j.vm.VmRenderer} for the YAML format. See docs/vm.md.
+ * dev.gitops4j.vm.SshOptions} for a fleet over SSH; either way a closeable {@code VmTarget} whose
+ * {@link dev.gitops4j.vm.VmTarget#target(String) target(host)} hands out one core {@code Target}
+ * per host. {@link dev.gitops4j.vm.VmRenderer} reads the YAML format. See docs/vm.md.
  */
 package dev.gitops4j.vm;

@@ -2,12 +2,12 @@ package dev.gitops4j.vm;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.test.ProviderContractTest;
 import java.nio.file.Files;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * The core provider contract on the local transport. Samples are directories: a file's live body
@@ -15,10 +15,17 @@ import java.nio.file.Files;
  */
 class LocalContractTest extends ProviderContractTest {
 
+  private VmTarget vm;
+
   @Override
   protected Provider newProvider() throws Exception {
-    Target target = VmTarget.local(Files.createTempDirectory("vm-contract"));
-    return new Provider(target.liveState(), target.applier());
+    vm = VmTarget.local(Files.createTempDirectory("vm-contract"));
+    return new Provider(vm.target("localhost"), "contract");
+  }
+
+  @AfterEach
+  void closeTarget() {
+    vm.close();
   }
 
   @Override

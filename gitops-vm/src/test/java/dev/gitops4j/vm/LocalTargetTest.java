@@ -14,6 +14,7 @@ import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
+import dev.gitops4j.vm.internal.LocalTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +36,7 @@ class LocalTargetTest {
   private Path root;
   private Path runs;
   private InMemorySource repo;
+  private VmTarget vm;
   private Engine engine;
 
   @BeforeEach
@@ -43,12 +45,13 @@ class LocalTargetTest {
     runs = tmp.resolve("handler-runs.txt");
     ManualClock clock = ManualClock.create();
     repo = InMemorySource.create("host-config", clock);
+    vm = VmTarget.local(root);
     engine =
         DeterministicEngine.builder(clock, new ManualScheduler(clock))
             .application(
                 Application.builder(APP)
                     .source(repo)
-                    .target(VmTarget.local(root))
+                    .target(vm.target("localhost"))
                     .policy(SyncPolicy.automatic())
                     .interval(Duration.ofMinutes(3))
                     .build())
@@ -58,6 +61,7 @@ class LocalTargetTest {
   @AfterEach
   void tearDown() {
     engine.close();
+    vm.close();
   }
 
   private String config(boolean withLink) {
@@ -226,5 +230,116 @@ class LocalTargetTest {
     assertThat(result.error())
         .contains("host.yaml:2:", "refusing to write /etc/evil.conf", "a symlink leads out");
     assertThat(outside).isEmptyDirectory();
+    assertThat(result.results()).as("refused before the first write").isEmpty();
+    assertThat(root.resolve(".gitops4j")).as("not even the state file is written").doesNotExist();
+  }
+
+  /**
+   * Validate all, then apply: steps only the host can refuse (an unknown owner or group, a
+   * directory that resolves outside the allowed roots, a non-empty directory in the way) fail the
+   * pass before its first write, each named with file and line, while the revision's good changes
+   * wait too.
+   */
+  @Test
+  void stepsTheHostWouldRefuseFailThePassBeforeTheFirstWrite() throws Exception {
+    CountingTransport.Calls calls = new CountingTransport.Calls();
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    InMemorySource source = InMemorySource.create("checked", ManualClock.create());
+    try (VmTarget counted =
+            VmTarget.builder("local")
+                .rootDirectory(root)
+                .allowedRoot("/")
+                .stateDirectory("/.gitops4j")
+                .transport(host -> calls.wrap(new LocalTransport(host.name())))
+                .build();
+        Engine checked =
+            Engine.builder()
+                .passExecutor(Runnable::run)
+                .application(
+                    Application.builder("checked")
+                        .source(source)
+                        .target(counted.target("localhost"))
+                        .policy(SyncPolicy.automatic())
+                        .build())
+                .build()) {
+      source.commit(
+          Map.of("host.yaml", "resources:\n  - file: /etc/good.conf\n    content: fine\n"));
+      PassResult good = checked.trigger("checked").get(30, TimeUnit.SECONDS);
+      assertThat(good.status()).as(good.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(calls.writes()).isNotEmpty();
+
+      Files.createSymbolicLink(root.resolve("etc/out"), outside);
+      Files.writeString(Files.createDirectories(root.resolve("etc/busy")).resolve("x"), "x");
+      Files.writeString(Files.createDirectories(root.resolve("etc/full")).resolve("y"), "y");
+      List<String> before = tree(root);
+      String bad =
+          String.join(
+              "\n",
+              "resources:",
+              "  - file: /etc/good.conf",
+              "    content: changed",
+              "  - file: /etc/app/owned.conf",
+              "    content: x",
+              "    owner: gitops4j-no-such-user",
+              "    group: gitops4j-no-such-group",
+              "  - file: /etc/out/evil.conf",
+              "    content: x",
+              "  - file: /etc/busy",
+              "    content: x",
+              "  - absent: /etc/full",
+              "");
+      source.commit(Map.of("host.yaml", bad));
+      calls.clear();
+      PassResult rejected = checked.trigger("checked").get(30, TimeUnit.SECONDS);
+
+      assertThat(rejected.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(rejected.retryable()).isFalse();
+      assertThat(rejected.error())
+          .contains("is invalid")
+          .contains(
+              "host.yaml:4:",
+              "owner 'gitops4j-no-such-user' of /etc/app/owned.conf is not a user on host"
+                  + " localhost")
+          .contains("group 'gitops4j-no-such-group' of /etc/app/owned.conf is not a group")
+          .contains("host.yaml:8:", "refusing to write /etc/out/evil.conf", "a symlink leads out")
+          .contains("host.yaml:10:", "/etc/busy is a non-empty directory where a file is declared")
+          .contains("host.yaml:12:", "/etc/full must be absent but is a non-empty directory");
+      assertThat(rejected.results()).isEmpty();
+      assertThat(calls.writes()).as("writes of the rejected pass").isEmpty();
+      assertThat(calls.reads()).as("the host was asked").isNotEmpty();
+      assertThat(tree(root)).isEqualTo(before);
+      assertThat(Files.readString(root.resolve("etc/good.conf"))).isEqualTo("fine");
+      assertThat(outside).isEmptyDirectory();
+    }
+  }
+
+  /** Every path under {@code dir} with its type, mode, size, content hash and times. */
+  static List<String> tree(Path dir) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted().toList()) {
+        java.nio.file.attribute.PosixFileAttributes a =
+            Files.readAttributes(
+                p,
+                java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        out.add(
+            p
+                + " "
+                + PosixFilePermissions.toString(a.permissions())
+                + " "
+                + a.owner().getName()
+                + ":"
+                + a.group().getName()
+                + " "
+                + a.size()
+                + " "
+                + a.lastModifiedTime()
+                + " "
+                + Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                + (a.isRegularFile() ? " " + Files.readString(p).hashCode() : ""));
+      }
+    }
+    return out;
   }
 }

@@ -12,8 +12,13 @@ import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
 import dev.gitops4j.test.Testbed;
+import dev.gitops4j.vm.internal.SshTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -28,6 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three real OpenSSH servers on 127.0.0.1 play three hosts; each host's files live in its own
  * folder under one allowed root. The tests run in order on shared servers: converge, drift, host
- * down, bad revision, unknown host key.
+ * down, bad revision, a step the hosts refuse, unknown host key.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SshTargetIT {
@@ -181,11 +189,26 @@ class SshTargetIT {
     return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
   }
 
+  /** Every path outside the servers' own folders, with content hash, mode, owner and times. */
   private static List<String> snapshotOfDisk() throws Exception {
     List<String> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(tmp)) {
       for (Path p : walk.filter(p -> !p.toString().contains("sshd-")).sorted().toList()) {
-        out.add(p + (Files.isRegularFile(p) ? " " + Files.readString(p).hashCode() : ""));
+        PosixFileAttributes a =
+            Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        out.add(
+            p
+                + (Files.isRegularFile(p) ? " " + Files.readString(p).hashCode() : "")
+                + " "
+                + PosixFilePermissions.toString(a.permissions())
+                + " "
+                + a.owner().getName()
+                + ":"
+                + a.group().getName()
+                + " "
+                + a.lastModifiedTime()
+                + " "
+                + Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS));
       }
     }
     return out;
@@ -295,8 +318,92 @@ class SshTargetIT {
     assertThat(snapshotOfDisk()).isEqualTo(before);
   }
 
+  /**
+   * Validate all, then apply, on real hosts: an owner that no host knows fails every host's pass
+   * before its first write, naming file and line, although the revision also changes app.conf.
+   * Proved twice: nothing on disk changed (content, modes, owners, times), and a transport that
+   * counts every call saw no write at all.
+   */
   @Test
   @Order(5)
+  void aStepTheHostsRefuseFailsEveryPassBeforeTheFirstWrite() throws Exception {
+    String base = hostsRoot + "/${host.name}";
+    String bad =
+        config("v4", false)
+            + "  - file: "
+            + base
+            + "/etc/owned.conf\n    content: x\n    owner: gitops4j-no-such-user\n";
+    repo.commit(files(bad));
+    List<String> before = snapshotOfDisk();
+    Map<String, PassResult> results = passAll();
+    for (String host : List.of("web1", "web2")) {
+      PassResult result = results.get(host);
+      assertThat(result.status()).as(result.error()).isEqualTo(PassStatus.FAILED);
+      assertThat(result.retryable()).isFalse();
+      assertThat(result.error())
+          .contains(
+              "app.yaml:14:",
+              "owner 'gitops4j-no-such-user' of "
+                  + hostsRoot
+                  + "/"
+                  + host
+                  + "/etc/owned.conf is not a user on host "
+                  + host);
+      assertThat(result.results()).isEmpty();
+      assertThat(Files.readString(file(host, "app.conf")))
+          .isEqualTo("hello from " + host + " v2\n");
+    }
+    assertThat(results.get("web3").status()).isEqualTo(PassStatus.FAILED);
+    assertThat(snapshotOfDisk()).isEqualTo(before);
+
+    CountingTransport.Calls calls = new CountingTransport.Calls();
+    SshOptions options =
+        SshOptions.custom()
+            .knownHosts(knownHosts)
+            .identity(key)
+            .operationTimeout(Duration.ofSeconds(30))
+            .build();
+    SshClient client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(
+        new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+    client.start();
+    try (VmTarget counted =
+            VmTarget.builder("fleet")
+                .allowedRoot(hostsRoot.toString())
+                .stateDirectory(tmp.resolve("state").toString())
+                .transport(
+                    host -> {
+                      try {
+                        return calls.wrap(SshTransport.connect(client, host, options));
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    })
+                .build();
+        Engine countedEngine =
+            Engine.builder()
+                .passExecutor(Runnable::run)
+                .application(
+                    Application.builder("fleet.web1")
+                        .source(repo)
+                        .target(counted.target("web1"))
+                        .policy(SyncPolicy.automatic())
+                        .build())
+                .build()) {
+      PassResult result = countedEngine.trigger("fleet.web1").get(60, TimeUnit.SECONDS);
+      assertThat(result.status()).as(result.error()).isEqualTo(PassStatus.FAILED);
+      assertThat(result.error()).contains("app.yaml:14:", "is not a user on host web1");
+      assertThat(calls.reads()).as("web1 was asked").isNotEmpty();
+      assertThat(calls.reads()).anyMatch(call -> call.startsWith("unknownUsers"));
+      assertThat(calls.writes()).as("writes on web1").isEmpty();
+    } finally {
+      client.stop();
+    }
+    assertThat(snapshotOfDisk()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(6)
   void anUnknownHostKeyIsRefused() throws Exception {
     Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
     Path marker = hostsRoot.resolve("web1/etc/strict.conf");

@@ -100,7 +100,9 @@ final class HostTargetType implements TargetType {
     if (root == null || root.isBlank()) {
       throw new CliException("target type 'host' needs -O root=<directory>");
     }
-    return VmTarget.local(Path.of(root).toAbsolutePath());
+    VmTarget vm = VmTarget.local(Path.of(root).toAbsolutePath());
+    opened.add(vm);
+    return vm.target("localhost");
   }
 
   @Override

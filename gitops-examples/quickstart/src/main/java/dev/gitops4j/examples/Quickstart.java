@@ -58,14 +58,15 @@ public final class Quickstart {
     out.println("gitops4j quickstart — working in " + work);
     out.println("Git repository: " + work.resolve("repo") + "; the host's files: " + host);
     try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"));
-        JsonLinesHistoryStore history = JsonLinesHistoryStore.open(work.resolve("history.jsonl"))) {
+        JsonLinesHistoryStore history = JsonLinesHistoryStore.open(work.resolve("history.jsonl"));
+        VmTarget vm = VmTarget.local(host)) {
       GitSource source =
           GitSource.builder(repo.uri())
               .ref(GitRef.branch("main"))
               .path("host")
               .cacheDir(work.resolve("cache"))
               .build();
-      Target target = VmTarget.local(host);
+      Target target = vm.target("localhost");
       Application shop =
           Application.builder(APP)
               .source(source)

@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -256,6 +258,34 @@ public final class LocalTransport implements Transport {
     }
     Path real = existing.toRealPath();
     return real.resolve(existing.relativize(p)).normalize().toString();
+  }
+
+  @Override
+  public Set<String> unknownUsers(Set<String> users) throws IOException {
+    return unknown(users, false);
+  }
+
+  @Override
+  public Set<String> unknownGroups(Set<String> groups) throws IOException {
+    return unknown(groups, true);
+  }
+
+  /** Looks names up exactly as {@link #chown} does, so a name it accepts is never reported. */
+  private static Set<String> unknown(Set<String> names, boolean groups) throws IOException {
+    UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+    Set<String> unknown = new LinkedHashSet<>();
+    for (String name : names) {
+      try {
+        if (groups) {
+          lookup.lookupPrincipalByGroupName(name);
+        } else {
+          lookup.lookupPrincipalByName(name);
+        }
+      } catch (UserPrincipalNotFoundException e) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
   }
 
   @Override

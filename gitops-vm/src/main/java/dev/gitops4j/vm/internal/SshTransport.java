@@ -321,6 +321,39 @@ public final class SshTransport implements Transport {
   }
 
   @Override
+  public synchronized List<String> realPaths(List<String> paths) throws IOException {
+    List<String> out = new ArrayList<>(paths.size());
+    if (paths.isEmpty()) {
+      return out;
+    }
+    StringBuilder script = new StringBuilder("for p in");
+    for (String path : paths) {
+      script.append(' ').append(shellQuote(path));
+    }
+    // One marked line per path, so login-script noise is told apart.
+    script.append(
+        "; do r=$(readlink -m -- \"$p\") || exit 3; printf '" + MARK + "%s\\n' \"$r\"; done");
+    ExecResult result = run(script.toString(), null, Integer.MAX_VALUE);
+    check(result, "resolve " + paths.size() + " paths");
+    for (String line : result.output().split("\n")) {
+      if (line.startsWith(MARK)) {
+        out.add(line.substring(MARK.length()));
+      }
+    }
+    if (out.size() != paths.size()) {
+      throw new IOException(
+          "readlink on host "
+              + host.name()
+              + " returned "
+              + out.size()
+              + " of "
+              + paths.size()
+              + " paths");
+    }
+    return out;
+  }
+
+  @Override
   public synchronized ExecResult exec(String command, Duration timeout) throws IOException {
     return run(command, null, OUTPUT_LIMIT, timeout);
   }

@@ -1,5 +1,15 @@
 /**
- * Implementation of the VM target: transports, the per-host provider (observe, apply, state file,
- * handlers), path rules and variable substitution. Not API.
+ * Implementation of the VM target. Not API.
+ *
+ * <p>Rendering ({@code VmRenderer}): {@code InventoryFile} parses hosts and groups, {@code
+ * ResourceDocuments} the documents of resources and handlers, {@code HostExpansion} expands them
+ * per host with {@code FileContents} (file bytes, templates, {@code Vars}) and {@code PathRules};
+ * every check records its problem in one {@code FieldChecks}.
+ *
+ * <p>One pass on one host ({@code HostSession}, opened by the engine per pass): {@code HostLink} is
+ * the host's connection (a {@code LocalTransport} or {@code SshTransport}), {@code LivePaths}
+ * observes, {@code StepChecks} checks the plan before the first write, {@code PathWriter} writes
+ * and prunes paths, {@code HandlerRunner} runs handlers. {@code HostStateFile} is the host's state
+ * file, which {@code HostInventoryStore} presents to the engine as its inventory.
  */
 package dev.gitops4j.vm.internal;
