@@ -1,10 +1,13 @@
 package dev.gitops4j.terraform;
 
+import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.sync.InventoryStore;
-import dev.gitops4j.terraform.internal.Adapter;
-import dev.gitops4j.terraform.internal.Workspace;
+import dev.gitops4j.terraform.internal.TerraformRenderer;
+import dev.gitops4j.terraform.internal.TerraformSession;
+import dev.gitops4j.terraform.internal.WorkingDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,34 +26,42 @@ import java.util.regex.Pattern;
  * and {@code apply} of exactly the saved plan.
  *
  * <p>One target serves one application: it owns a working directory (configuration, provider cache,
- * local state) and refuses a second application. Applications with their own targets run in
- * parallel.
+ * local state), {@link #target(String)} binds it to the application's name, and it refuses a second
+ * application. Applications with their own targets run in parallel. Each pass of the application
+ * opens a session of its own that keeps the pass's plan from observing to applying.
  *
  * <pre>{@code
- * TerraformTarget network = TerraformTarget.builder(Path.of("/var/lib/infra/network"))
+ * try (TerraformTarget network = TerraformTarget.builder(Path.of("/var/lib/infra/network"))
  *     .binary(Path.of("/usr/local/bin/tofu"))
  *     .varFile("prod.tfvars")
- *     .build();
- * Application app = Application.builder("network")
- *     .source(gitSource).target(network.target()).policy(SyncPolicy.manualApproval()).build();
+ *     .build()) {
+ *   Application app = Application.builder("network")
+ *       .source(gitSource)
+ *       .target(network.target("network"))
+ *       .policy(SyncPolicy.manualApproval())
+ *       .build();
+ *   ...
+ * }
  * }</pre>
  */
-public final class TerraformTarget {
+public final class TerraformTarget implements AutoCloseable {
 
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
-  private final Workspace workspace;
+  private final WorkingDirectory directory;
   private final Target target;
   private volatile PlanMode planMode;
+  private volatile String application;
+  private volatile boolean closed;
 
   private TerraformTarget(Builder builder) {
     Map<String, String> env = new LinkedHashMap<>(builder.environment);
     builder.cliConfig.ifPresent(p -> env.put("TF_CLI_CONFIG_FILE", p.toString()));
     builder.pluginCache.ifPresent(p -> env.put("TF_PLUGIN_CACHE_DIR", p.toString()));
     builder.variables.forEach((name, value) -> env.put("TF_VAR_" + name, value));
-    this.workspace =
-        new Workspace(
-            new Workspace.Settings(
+    this.directory =
+        new WorkingDirectory(
+            new WorkingDirectory.Settings(
                 builder.directory,
                 builder.binary,
                 env,
@@ -65,15 +76,11 @@ public final class TerraformTarget {
         builder.inventoryStore != null
             ? builder.inventoryStore
             : InventoryStore.inDirectory(builder.directory.resolve("inventory"));
-    Adapter.TrackingInventoryStore tracking = new Adapter.TrackingInventoryStore(store);
-    Adapter adapter = new Adapter(workspace, () -> planMode, tracking);
     this.target =
         Target.builder("terraform:" + builder.directory.toAbsolutePath())
-            .renderer(adapter)
-            .liveState(adapter)
-            .differ(adapter)
-            .applier(adapter)
-            .inventoryStore(tracking)
+            .renderer(new TerraformRenderer(directory))
+            .sessions(this::open)
+            .inventoryStore(store)
             .build();
   }
 
@@ -85,26 +92,61 @@ public final class TerraformTarget {
     return new Builder(directory);
   }
 
-  /** What to hand to {@code Application.builder(...).target(...)}. */
-  public Target target() {
+  /**
+   * The target of {@code application}, to hand to {@code Application.builder(application)
+   * .target(...)}. The first call binds this target (its working directory and state) to the
+   * application; asking again for it gives the same target, and a pass of any other application is
+   * refused.
+   *
+   * @throws IllegalArgumentException when this target already serves another application
+   */
+  public synchronized Target target(String application) {
+    Objects.requireNonNull(application, "application");
+    if (this.application == null) {
+      this.application = application;
+    } else if (!this.application.equals(application)) {
+      throw new IllegalArgumentException(serves(application));
+    }
     return target;
+  }
+
+  /** One pass of the bound application; a session holds the plan of its pass. */
+  private TargetSession open(PassContext context) throws TargetException {
+    if (closed) {
+      throw new TargetException(
+          "the Terraform target in " + directory.path().getParent() + " is closed", false);
+    }
+    if (!context.application().equals(application)) {
+      throw new TargetException(serves(context.application()), false);
+    }
+    return new TerraformSession(directory, context, planMode);
+  }
+
+  /** One workspace holds one state: a second application would share and corrupt it. */
+  private String serves(String other) {
+    return "this Terraform target serves application "
+        + application
+        + "; give "
+        + other
+        + " its own target (own working directory and state)";
   }
 
   /** The CLI in use, checked with {@code version} on first use. */
   public TerraformBinary binary() throws TargetException {
-    return workspace.binary();
+    return directory.binary();
   }
 
   /** Root outputs as read after the last apply; sensitive values are redaction markers. */
   public Map<String, TerraformOutput> outputs() {
-    return workspace.outputs();
+    return directory.outputs();
   }
 
   /** Where the configuration is materialized and the CLI runs. */
   public Path workingDirectory() {
-    return workspace.workingDirectory();
+    return directory.path();
   }
 
+  /** What passes plan; a pass plans in the mode set when it started. */
   public PlanMode planMode() {
     return planMode;
   }
@@ -116,6 +158,17 @@ public final class TerraformTarget {
    */
   public void planMode(PlanMode mode) {
     this.planMode = Objects.requireNonNull(mode, "mode");
+  }
+
+  /**
+   * Ends this target: passes that start afterwards fail (not retried), and plan files left in
+   * {@code plans/} are deleted. The working directory, its state and the inventory stay for the
+   * next process. Close it after the engine that runs its passes; closing twice does nothing more.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    directory.discardPlans();
   }
 
   /** Builder for {@link TerraformTarget}. */

@@ -107,7 +107,7 @@ class TerraformTargetIT {
               .application(
                   Application.builder(APP)
                       .source(repo)
-                      .target(target.target())
+                      .target(target.target(APP))
                       .policy(policy)
                       .interval(Duration.ofHours(1))
                       .build())
@@ -134,7 +134,8 @@ class TerraformTargetIT {
         result
             .driftReport()
             .ifPresent(
-                report -> text.append(target.target().unifiedDiff().render(report)).append('\n'));
+                report ->
+                    text.append(target.target(APP).unifiedDiff().render(report)).append('\n'));
         for (Drift drift : result.driftReport().map(r -> r.drifts()).orElse(List.of())) {
           drift.changes().forEach(c -> text.append(c.oldValue()).append(c.newValue()));
           if (drift.desired() != null) {
@@ -156,6 +157,7 @@ class TerraformTargetIT {
       if (engine != null) {
         engine.close();
       }
+      target.close();
     }
   }
 
@@ -288,10 +290,18 @@ class TerraformTargetIT {
                 Step.Action.DELETE, ResourceId.of("local_file", "b")));
     assertThat(f.file("b.txt")).doesNotExist();
     assertThat(
-            f.target.target().inventoryStore().load(APP).contains(ResourceId.of("local_file", "b")))
+            f.target
+                .target(APP)
+                .inventoryStore()
+                .load(APP)
+                .contains(ResourceId.of("local_file", "b")))
         .isFalse();
     assertThat(
-            f.target.target().inventoryStore().load(APP).contains(ResourceId.of("local_file", "a")))
+            f.target
+                .target(APP)
+                .inventoryStore()
+                .load(APP)
+                .contains(ResourceId.of("local_file", "a")))
         .isTrue();
   }
 
@@ -536,6 +546,38 @@ class TerraformTargetIT {
   }
 
   @Test
+  void aPlanThatDestroysWhatTheInventoryDoesNotHoldIsRefusedBeforeAnyWrite() throws Exception {
+    Fixture f = new Fixture("unowned", b -> b.varFile("env.tfvars"));
+    f.repo.commit(config("mine", true));
+    f.start(SyncPolicy.automatic());
+    assertThat(f.pass().status()).isEqualTo(PassStatus.SYNCED);
+    // local_file.b stays in the state but leaves the inventory: this application no longer owns it.
+    ResourceId b = ResourceId.of("local_file", "b");
+    var store = f.target.target(APP).inventoryStore();
+    store.save(APP, store.load(APP).minus(List.of(b)));
+    var owned = store.load(APP);
+
+    f.repo.commit(config("changed", false)); // updates a, and the plan would destroy b
+    PassResult refused = f.pass();
+    assertThat(refused.status()).isEqualTo(PassStatus.FAILED);
+    assertThat(refused.retryable()).isFalse();
+    assertThat(refused.error())
+        .contains("is invalid")
+        .contains("the plan destroys local_file.b")
+        .contains("does not own");
+    assertThat(refused.writes()).isZero();
+    assertThat(Files.readString(f.file("a.txt")))
+        .as("nothing of the plan applied")
+        .isEqualTo("mine");
+    assertThat(f.file("b.txt")).exists();
+    assertThat(store.load(APP)).isEqualTo(owned);
+    // The pass's plan file went with its session.
+    try (var plans = Files.list(f.target.workingDirectory().resolveSibling("plans"))) {
+      assertThat(plans).isEmpty();
+    }
+  }
+
+  @Test
   void destroyIsAnExplicitOptInPlannedLikeAnyOtherChange() throws Exception {
     Fixture f = new Fixture("destroy", b -> b.varFile("env.tfvars"));
     f.repo.commit(config("bye", true));
@@ -555,7 +597,7 @@ class TerraformTargetIT {
     assertThat(destroyed.results()).allMatch(r -> r.step().action() == Step.Action.DELETE);
     assertThat(f.file("a.txt")).doesNotExist();
     assertThat(f.file("token.txt")).doesNotExist();
-    assertThat(f.target.target().inventoryStore().load(APP).isEmpty()).isTrue();
+    assertThat(f.target.target(APP).inventoryStore().load(APP).isEmpty()).isTrue();
   }
 
   @Test

@@ -3,17 +3,22 @@ package dev.gitops4j.cli.internal;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.terraform.TerraformTarget;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Terraform/OpenTofu configurations. Each application gets its own working directory (local state
  * lives there unless the configuration declares a backend), by default under the state directory.
+ * The targets opened for a command run are closed with it.
  */
 final class TerraformTargetType implements TargetType {
 
   private static final Set<String> OPTIONS =
       Set.of("binary", "dir", "cli-config", "plugin-cache", "var-file", "backend-config");
+
+  private final List<TerraformTarget> opened = new ArrayList<>();
 
   @Override
   public Set<String> options() {
@@ -44,6 +49,13 @@ final class TerraformTargetType implements TargetType {
             default -> builder.variable(key.substring("var.".length()), value);
           }
         });
-    return builder.build().target();
+    TerraformTarget target = builder.build();
+    opened.add(target);
+    return target.target(application);
+  }
+
+  @Override
+  public void close() {
+    opened.forEach(TerraformTarget::close);
   }
 }

@@ -225,6 +225,12 @@ public final class Cli {
     return thread;
   }
 
+  /** The last {@code count} lines of a command's output, for error messages. */
+  static String lastLines(String text, int count) {
+    List<String> lines = text.strip().lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+  }
+
   /** Environment of this CLI, for tests. */
   Map<String, String> environment() {
     return new LinkedHashMap<>(environment);

@@ -5,6 +5,7 @@ import dev.gitops4j.model.Change;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.DriftReport;
+import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
@@ -135,6 +136,23 @@ public final class PlanMapping {
       }
     }
     return live;
+  }
+
+  /**
+   * The resources {@code plan} destroys (deletes without re-creating) that {@code inventory} does
+   * not hold. Terraform applies a plan as a whole, so one such resource makes the whole plan
+   * unacceptable.
+   */
+  public static List<PlanView.ResourceChange> unownedDestroys(PlanView plan, Inventory inventory) {
+    List<PlanView.ResourceChange> unowned = new ArrayList<>();
+    for (PlanView.ResourceChange change : plan.changes()) {
+      boolean destroys =
+          change.actions().contains("delete") && !change.actions().contains("create");
+      if (destroys && !inventory.contains(change.id())) {
+        unowned.add(change);
+      }
+    }
+    return unowned;
   }
 
   private static DesiredResource desired(

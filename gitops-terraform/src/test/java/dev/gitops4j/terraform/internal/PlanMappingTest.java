@@ -92,6 +92,17 @@ class PlanMappingTest {
   }
 
   @Test
+  void onlyDestroysOfResourcesOutsideTheInventoryAreUnowned() {
+    PlanView view = PlanView.parse(Fixtures.plan("plan-drift-replace-delete.json"));
+    // n[0] is replaced (delete and create): not a destroy; n[1] is destroyed.
+    assertThat(PlanMapping.unownedDestroys(view, Inventory.empty()))
+        .extracting(PlanView.ResourceChange::address)
+        .containsExactly("null_resource.n[1]");
+    Inventory owned = Inventory.of(List.of(ResourceId.of("null_resource", "n[1]")));
+    assertThat(PlanMapping.unownedDestroys(view, owned)).isEmpty();
+  }
+
+  @Test
   void refreshOnlyPlansReportOutsideChangesAsMissing() {
     PlanView view = PlanView.parse(Fixtures.plan("plan-refresh-only.json"));
     DriftReport report = PlanMapping.drifts(REV, view, PlanMode.REFRESH_ONLY, Origins.none());

@@ -85,8 +85,13 @@ public final class TerraformLocal {
             .listener(events::add);
     options.tofu().ifPresent(builder::binary);
     options.cliConfig().ifPresent(builder::cliConfig);
-    TerraformTarget tofu = builder.build();
+    try (TerraformTarget tofu = builder.build()) {
+      story(tofu, work, site);
+    }
+  }
 
+  /** The story on one target, closed when it ends. */
+  private void story(TerraformTarget tofu, Path work, Path site) throws Exception {
     out.println("gitops4j Terraform/OpenTofu example — working in " + work);
     out.println("CLI: " + tofu.binary() + "; the site's files: " + site);
 
@@ -104,7 +109,7 @@ public final class TerraformLocal {
                       .path(FOLDER)
                       .cacheDir(work.resolve("cache"))
                       .build())
-              .target(tofu.target())
+              .target(tofu.target(APP))
               .policy(SyncPolicy.automatic()) // apply every plan, heal drift
               .build();
       // Not started: each step asks for a pass itself, as a webhook or the interval would.

@@ -7,7 +7,7 @@ import dev.gitops4j.model.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class WorkspaceTest {
+class ConfigurationTest {
 
   @Test
   void initBlocksAreTheTerraformAndModuleBlocksOnly() {
@@ -15,10 +15,10 @@ class WorkspaceTest {
         "terraform {\n  required_providers {\n    local = { source = \"hashicorp/local\" }\n  }\n}\n"
             + "resource \"local_file\" \"a\" {\n  content = \"x\"\n}\n"
             + "module \"m\" {\n  source = \"./mod\"\n}\n";
-    String blocks = Workspace.initBlocks(config);
+    String blocks = Configuration.initBlocks(config);
     assertThat(blocks).contains("hashicorp/local").contains("./mod").doesNotContain("content");
     // A resource edit does not change what init depends on.
-    assertThat(Workspace.initBlocks(config.replace("\"x\"", "\"y\""))).isEqualTo(blocks);
+    assertThat(Configuration.initBlocks(config.replace("\"x\"", "\"y\""))).isEqualTo(blocks);
   }
 
   @Test
@@ -28,7 +28,7 @@ class WorkspaceTest {
             + "\"summary\":\"Unsupported argument\",\"detail\":\"An argument named \\\"x\\\" is"
             + " not expected here.\",\"range\":{\"filename\":\"mod/main.tf\",\"start\":{\"line\":7,"
             + "\"column\":3}}},{\"severity\":\"warning\",\"summary\":\"Deprecated\"}]}";
-    List<Problem> problems = Workspace.validationProblems(validate);
+    List<Problem> problems = Configuration.validationProblems(validate);
     assertThat(problems).hasSize(1);
     assertThat(problems.get(0).origin()).isEqualTo(new Origin("mod/main.tf", 7, 3));
     assertThat(problems.get(0).toString()).startsWith("mod/main.tf:7:3: Unsupported argument");
