@@ -520,7 +520,7 @@ public final class Harness {
                 .application(
                     Application.builder("infra")
                         .source(source)
-                        .target(target.target())
+                        .target(target.target("infra"))
                         .policy(SyncPolicy.automatic())
                         .interval(Duration.ofHours(1))
                         .build())

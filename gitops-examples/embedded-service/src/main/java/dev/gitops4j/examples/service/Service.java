@@ -52,6 +52,7 @@ public final class Service implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
+  private final VmTarget host;
   private final JsonLinesHistoryStore history;
   private final PrometheusMeterRegistry metrics;
   private final Engine engine;
@@ -85,7 +86,8 @@ public final class Service implements AutoCloseable {
 
     // 2. What is reconciled: files and directories under the host directory. Its inventory (what
     // the service owns and may prune) lives there too, in .gitops4j/.
-    Target target = VmTarget.local(config.hostDirectory());
+    VmTarget host = VmTarget.local(config.hostDirectory());
+    Target target = host.target("localhost");
 
     // 3. The application: heal drift and prune, and poll rarely, since pushes trigger passes.
     Application application =
@@ -116,9 +118,10 @@ public final class Service implements AutoCloseable {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 16);
-      service = new Service(history, metrics, engine, webhooks, server);
+      service = new Service(host, history, metrics, engine, webhooks, server);
     } catch (IOException | RuntimeException e) {
       engine.close();
+      host.close();
       history.close();
       metrics.close();
       throw e;
@@ -128,11 +131,13 @@ public final class Service implements AutoCloseable {
   }
 
   private Service(
+      VmTarget host,
       JsonLinesHistoryStore history,
       PrometheusMeterRegistry metrics,
       Engine engine,
       WebhookReceiver webhooks,
       HttpServer server) {
+    this.host = host;
     this.history = history;
     this.metrics = metrics;
     this.engine = engine;
@@ -276,6 +281,7 @@ public final class Service implements AutoCloseable {
     server.stop(1);
     httpThreads.shutdown();
     engine.close();
+    host.close();
     try {
       history.close();
     } catch (IOException e) {
