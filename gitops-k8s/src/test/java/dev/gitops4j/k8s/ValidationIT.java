@@ -10,9 +10,11 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariant 2 on the API server: a revision with one object the server rejects writes nothing, the
@@ -148,6 +150,50 @@ class ValidationIT extends CountedCluster {
             + "data:\n  forbidden: \"yes\"\n";
     rejectedThenRecovered(
         "v-vap", revisionWith("v-vap", bad), "bad.yaml:1", "key forbidden is not allowed");
+  }
+
+  @Test
+  void denyingAdmissionWebhookRejectsTheRevisionBeforeAnyWrite(@TempDir Path dir) throws Exception {
+    try (DenyingWebhook webhook = DenyingWebhook.start(dir)) {
+      cluster.kubectl(
+          """
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata:
+            name: v-deny-webhook
+          webhooks:
+          - name: deny.v.gitops4j.dev
+            clientConfig:
+              url: https://127.0.0.1:%d/validate
+              caBundle: %s
+            rules:
+            - apiGroups: [""]
+              apiVersions: ["v1"]
+              operations: ["CREATE", "UPDATE"]
+              resources: ["configmaps"]
+            objectSelector:
+              matchLabels:
+                deny-me: "yes"
+            sideEffects: None
+            admissionReviewVersions: ["v1"]
+            failurePolicy: Fail
+            timeoutSeconds: 5
+          """
+              .formatted(webhook.port(), webhook.caBundle()),
+          "apply",
+          "-f",
+          "-");
+      try {
+        String bad =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hooked\n  namespace: v-hook\n"
+                + "  labels:\n    deny-me: \"yes\"\n";
+        rejectedThenRecovered(
+            "v-hook", revisionWith("v-hook", bad), "bad.yaml:1", "denied by the test webhook");
+        assertThat(webhook.reviews()).as("the webhook was asked").isPositive();
+      } finally {
+        cluster.kubectl(null, "delete", "validatingwebhookconfiguration", "v-deny-webhook");
+      }
+    }
   }
 
   @Test

@@ -77,8 +77,8 @@ final class DryRun {
       cluster.apply(kind, standIn, moved, true, true);
       return Outcome.later();
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 || e.getCode() == 404) {
-        return Outcome.later(); // not allowed or not there: the check waits for the wave
+      if (Errors.isRbacRefusal(e) || e.getCode() == 404) {
+        return Outcome.later(); // no rights in the stand-in namespace: the check waits for the wave
       }
       return refusal(id, e);
     }

@@ -56,6 +56,13 @@ public final class Errors {
     return causes(e.getStatus()).stream().anyMatch(c -> contains(c.getMessage(), "immutable"));
   }
 
+  /** A request the caller's RBAC rights do not allow (not an admission denial, also 403). */
+  public static boolean isRbacRefusal(KubernetesClientException e) {
+    return e.getCode() == 403
+        && e.getStatus() != null
+        && contains(e.getStatus().getMessage(), "is forbidden: User ");
+  }
+
   /** A namespaced object refused because its namespace does not exist (yet). */
   public static boolean isMissingNamespace(KubernetesClientException e) {
     Status status = e.getStatus();

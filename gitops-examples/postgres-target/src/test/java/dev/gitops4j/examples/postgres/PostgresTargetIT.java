@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
+import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
-import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
