@@ -159,16 +159,7 @@ public final class SshTransport implements Transport {
                   type == Type.FILE ? extra : "",
                   type == Type.SYMLINK ? extra : "")));
     }
-    if (out.size() != paths.size()) {
-      throw new IOException(
-          "stat on host "
-              + host.name()
-              + " returned "
-              + out.size()
-              + " of "
-              + paths.size()
-              + " paths");
-    }
+    requireAll("stat", out.size(), paths.size());
     return out;
   }
 
@@ -340,16 +331,7 @@ public final class SshTransport implements Transport {
         out.add(line.substring(MARK.length()));
       }
     }
-    if (out.size() != paths.size()) {
-      throw new IOException(
-          "readlink on host "
-              + host.name()
-              + " returned "
-              + out.size()
-              + " of "
-              + paths.size()
-              + " paths");
-    }
+    requireAll("readlink", out.size(), paths.size());
     return out;
   }
 
@@ -442,6 +424,21 @@ public final class SshTransport implements Transport {
     @Override
     public synchronized String toString() {
       return new String(buf, 0, count, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A batch command answers for every path it was given, or the batch failed. */
+  private void requireAll(String command, int answered, int asked) throws IOException {
+    if (answered != asked) {
+      throw new IOException(
+          command
+              + " on host "
+              + host.name()
+              + " returned "
+              + answered
+              + " of "
+              + asked
+              + " paths");
     }
   }
 }
