@@ -7,11 +7,9 @@ import dev.gitops4j.engine.Target;
 import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
-import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.Origin;
-import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
@@ -19,6 +17,7 @@ import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
 import dev.gitops4j.sync.ApplyOptions;
+import dev.gitops4j.test.ForwardingSession;
 import dev.gitops4j.test.ProviderContractTest;
 import dev.gitops4j.test.Testbed;
 import java.nio.file.Files;
@@ -124,12 +123,11 @@ class TerraformContractIT extends ProviderContractTest {
     }
 
     /** The real session, after a commit of what the contract's pass declares. */
-    final class Session implements TargetSession {
-      private final TargetSession session;
+    final class Session extends ForwardingSession {
       private Map<ResourceId, DesiredResource> committed = Map.of();
 
       Session(TargetSession session) {
-        this.session = session;
+        super(session);
       }
 
       @Override
@@ -146,23 +144,12 @@ class TerraformContractIT extends ProviderContractTest {
         } catch (InvalidDesiredStateException e) {
           throw new IllegalStateException("the contract's configuration is invalid", e);
         }
-        return session.observe(desired, inventory);
-      }
-
-      @Override
-      public DriftReport diff(DesiredState desired, LiveState live) {
-        return session.diff(desired, live);
-      }
-
-      @Override
-      public void validate(Plan plan, ApplyOptions options)
-          throws InvalidDesiredStateException, TargetException {
-        session.validate(plan, options);
+        return delegate.observe(desired, inventory);
       }
 
       @Override
       public String apply(Step step, ApplyOptions options) throws TargetException {
-        String result = session.apply(step, options);
+        String result = delegate.apply(step, options);
         if (!options.dryRun()) {
           synchronized (Commits.this) {
             applied.clear();
@@ -170,11 +157,6 @@ class TerraformContractIT extends ProviderContractTest {
           }
         }
         return result;
-      }
-
-      @Override
-      public void close() {
-        session.close();
       }
     }
 

@@ -2,14 +2,8 @@ package dev.gitops4j.test;
 
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.engine.TargetSession;
-import dev.gitops4j.model.DesiredState;
-import dev.gitops4j.model.DriftReport;
-import dev.gitops4j.model.Inventory;
-import dev.gitops4j.model.LiveState;
-import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.model.TargetException;
-import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.sync.ApplyOptions;
 import java.util.Objects;
 
@@ -50,40 +44,18 @@ public final class InterceptingTarget {
     return builder.build();
   }
 
-  private static final class Session implements TargetSession {
-    private final TargetSession real;
+  private static final class Session extends ForwardingSession {
     private final BeforeStep hook;
 
     Session(TargetSession real, BeforeStep hook) {
-      this.real = real;
+      super(real);
       this.hook = hook;
-    }
-
-    @Override
-    public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
-      return real.observe(desired, inventory);
-    }
-
-    @Override
-    public DriftReport diff(DesiredState desired, LiveState live) {
-      return real.diff(desired, live);
-    }
-
-    @Override
-    public void validate(Plan plan, ApplyOptions options)
-        throws InvalidDesiredStateException, TargetException {
-      real.validate(plan, options);
     }
 
     @Override
     public String apply(Step step, ApplyOptions options) throws TargetException {
       hook.run(step, options);
-      return real.apply(step, options);
-    }
-
-    @Override
-    public void close() {
-      real.close();
+      return delegate.apply(step, options);
     }
   }
 }

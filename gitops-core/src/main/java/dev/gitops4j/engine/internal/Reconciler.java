@@ -420,7 +420,7 @@ public final class Reconciler {
     try {
       return breaker.executeCheckedSupplier(call::call);
     } catch (CallNotPermittedException e) {
-      throw open(breaker, what, e);
+      throw circuitOpen(breaker, what, e);
     } catch (TargetException | RuntimeException e) {
       throw e;
     } catch (Throwable e) {
@@ -435,7 +435,7 @@ public final class Reconciler {
   private <T> T guardedFailures(CircuitBreaker breaker, TargetCall<T> call, String what)
       throws TargetException {
     if (!breaker.tryAcquirePermission()) {
-      throw open(breaker, what, null);
+      throw circuitOpen(breaker, what, null);
     }
     long started = System.nanoTime();
     try {
@@ -448,7 +448,7 @@ public final class Reconciler {
     }
   }
 
-  private static TargetException open(CircuitBreaker breaker, String what, Exception cause) {
+  private static TargetException circuitOpen(CircuitBreaker breaker, String what, Exception cause) {
     return new TargetException(
         "circuit breaker open for " + breaker.getName() + "; " + what + " not attempted",
         true,

@@ -10,10 +10,6 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.engine.TargetSession;
-import dev.gitops4j.model.DesiredState;
-import dev.gitops4j.model.DriftReport;
-import dev.gitops4j.model.Inventory;
-import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Problem;
 import dev.gitops4j.model.Step;
@@ -22,6 +18,7 @@ import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.sync.ApplyOptions;
 import dev.gitops4j.test.DeterministicEngine;
+import dev.gitops4j.test.ForwardingSession;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
@@ -56,24 +53,13 @@ class TargetSessionTest {
         .build();
   }
 
-  private final class Recording implements TargetSession {
-    private final TargetSession real;
+  private final class Recording extends ForwardingSession {
     private final PassContext context;
 
     Recording(TargetSession real, PassContext context) {
-      this.real = real;
+      super(real);
       this.context = context;
       opened.add(context);
-    }
-
-    @Override
-    public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
-      return real.observe(desired, inventory);
-    }
-
-    @Override
-    public DriftReport diff(DesiredState desired, LiveState live) {
-      return real.diff(desired, live);
     }
 
     @Override
@@ -83,11 +69,6 @@ class TargetSessionTest {
         throw new InvalidDesiredStateException(
             new Problem(first.desired().origin(), first.id() + ": refused by the target"));
       }
-    }
-
-    @Override
-    public String apply(Step step, ApplyOptions options) throws TargetException {
-      return real.apply(step, options);
     }
 
     @Override
