@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.Inventory;
+import dev.gitops4j.internal.AtomicFiles;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.sync.InventoryStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +49,6 @@ public final class FileInventoryStore implements InventoryStore {
 
   @Override
   public synchronized void save(String application, Inventory inventory) throws IOException {
-    Files.createDirectories(directory);
     ObjectNode root = JSON.createObjectNode();
     root.put("application", application);
     ArrayNode resources = root.putArray("resources");
@@ -68,44 +64,11 @@ public final class FileInventoryStore implements InventoryStore {
         JSON.writerWithDefaultPrettyPrinter()
             .writeValueAsString(root)
             .getBytes(StandardCharsets.UTF_8);
-    Path target = file(application);
-    Path temp = Files.createTempFile(directory, target.getFileName().toString(), ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.write(java.nio.ByteBuffer.wrap(bytes));
-        channel.force(true);
-      }
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.replace(file(application), bytes);
   }
 
   private Path file(String application) {
-    return directory.resolve(safeName(application) + ".inventory.json");
+    return directory.resolve(AtomicFiles.safeName(application) + ".inventory.json");
   }
 
-  /** Application names become file names; anything but [A-Za-z0-9._-] is percent-encoded. */
-  private static String safeName(String application) {
-    StringBuilder name = new StringBuilder();
-    for (byte b : application.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || (c == '.' && name.length() > 0)) {
-        name.append(c);
-      } else {
-        name.append('%').append(String.format("%02X", b & 0xff));
-      }
-    }
-    return name.toString();
-  }
 }
