@@ -30,4 +30,5 @@ module dev.gitops4j.core {
   exports dev.gitops4j.engine;
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
+  exports dev.gitops4j.state;
 }

@@ -1,12 +1,20 @@
 package dev.gitops4j.engine;
 
-import dev.gitops4j.engine.internal.AppRuntime;
+import dev.gitops4j.engine.internal.BreakerGuard;
+import dev.gitops4j.engine.internal.DurableState;
+import dev.gitops4j.engine.internal.EngineSettings;
+import dev.gitops4j.engine.internal.PassRecorder;
+import dev.gitops4j.engine.internal.Reconciler;
+import dev.gitops4j.engine.internal.SafeListeners;
 import dev.gitops4j.engine.internal.Scheduler;
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
+import dev.gitops4j.state.StateStore;
+import dev.gitops4j.sync.internal.PlanExecutor;
 import dev.gitops4j.webhook.PushEvent;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -16,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,39 +49,48 @@ public final class Engine implements AutoCloseable {
 
   private final Scheduler scheduler;
   private final HistoryStore history;
+  private final DurableState state;
+  private final PassRecorder recorder;
   private final Clock clock;
   private final List<AutoCloseable> owned;
 
   private Engine(Builder builder) {
     this.history = builder.history;
     this.clock = builder.clock;
+    this.state = new DurableState(builder.state);
     this.owned = new ArrayList<>();
     ScheduledExecutorService timers = builder.scheduler;
     if (timers == null) {
       timers = Executors.newSingleThreadScheduledExecutor(daemon("gitops4j-timer"));
       owned.add(timers::shutdownNow);
     }
-    ExecutorService passes = null;
-    if (builder.passExecutor == null) {
-      passes = Executors.newFixedThreadPool(builder.maxConcurrentPasses, daemon("gitops4j-pass"));
-      ExecutorService created = passes;
+    Executor passes = builder.passExecutor;
+    if (passes == null) {
+      ExecutorService created =
+          Executors.newFixedThreadPool(builder.maxConcurrentPasses, daemon("gitops4j-pass"));
       owned.add(created::shutdownNow);
+      passes = created;
     }
-    ExecutorService steps = null;
-    if (builder.stepExecutor == null) {
-      steps = Executors.newCachedThreadPool(daemon("gitops4j-step"));
-      ExecutorService created = steps;
+    Executor steps = builder.stepExecutor;
+    if (steps == null) {
+      ExecutorService created = Executors.newCachedThreadPool(daemon("gitops4j-step"));
       owned.add(created::shutdownNow);
+      steps = created;
     }
-    this.scheduler =
-        new Scheduler(
+    EngineSettings settings = builder.settings();
+    Reconciler.DiffText diffText = (app, report) -> app.target().unifiedDiff().render(report);
+    this.recorder = new PassRecorder(builder.history, diffText);
+    CircuitBreakerRegistry breakers = BreakerGuard.registry(settings.circuitOpen());
+    Reconciler reconciler =
+        new Reconciler(
             builder.clock,
-            timers,
-            builder.passExecutor != null ? builder.passExecutor : passes,
-            builder.stepExecutor != null ? builder.stepExecutor : steps,
-            builder.settings(),
-            builder.listeners,
-            builder.history);
+            new SafeListeners(builder.listeners),
+            state,
+            recorder,
+            new PlanExecutor(builder.clock, steps, settings.stepParallelism()),
+            breakers::circuitBreaker,
+            diffText);
+    this.scheduler = new Scheduler(timers, passes, settings, reconciler);
     builder.applications.forEach(scheduler::register);
   }
 
@@ -134,57 +152,91 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<PassResult> approve(String application, String planId) {
     Objects.requireNonNull(planId, "planId");
-    scheduler.runtime(application).approve(planId);
+    scheduler.runtime(application);
+    change(application, "record the approval", () -> state.approve(application, planId));
     return scheduler.request(application, Trigger.APPROVAL);
   }
 
   /**
    * Pins the application to {@code revision}, an earlier revision from its history, and reconciles
-   * to it. The application stays pinned until {@link #unpin}, across restarts: the pin is recorded
-   * in the history (status {@code PINNED}) before anything else happens.
+   * to it. The application stays pinned until {@link #unpin}, across restarts when the {@link
+   * StateStore} is durable. The pin is recorded in the history (status {@code PINNED}) before it
+   * takes effect.
    *
    * @throws IllegalArgumentException when a history store is configured and holds no record of
    *     {@code revision} for the application
-   * @throws UncheckedIOException when the pin cannot be recorded; nothing is pinned then
+   * @throws UncheckedIOException when the pin cannot be recorded or stored; nothing is pinned then
    */
   public CompletableFuture<PassResult> rollback(String application, String revision) {
     Objects.requireNonNull(revision, "revision");
-    AppRuntime rt = scheduler.runtime(application);
+    scheduler.runtime(application);
     if (history != null && !inHistory(application, revision)) {
       throw new IllegalArgumentException(
           "revision " + revision + " is not in the history of " + application);
     }
-    pin(rt, revision);
+    pin(application, revision);
     return scheduler.request(application, Trigger.ROLLBACK);
   }
 
   /** Returns the application to following its source's ref (recorded as {@code UNPINNED}). */
   public CompletableFuture<PassResult> unpin(String application) {
-    pin(scheduler.runtime(application), null);
+    scheduler.runtime(application);
+    pin(application, null);
     return scheduler.request(application, Trigger.ROLLBACK);
   }
 
   /** The revision the application is pinned to by a rollback, if any. */
   public Optional<String> pinnedRevision(String application) {
-    return Optional.ofNullable(scheduler.runtime(application).pinned(history));
+    return Optional.ofNullable(facts(application).pinnedRevision());
   }
 
-  private void pin(AppRuntime rt, String revision) {
-    try {
-      rt.pin(revision, history, clock.instant());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the pin of " + rt.app.name(), e);
-    }
+  private void pin(String application, String revision) {
+    change(
+        application,
+        "record the pin",
+        () -> {
+          recorder.recordPin(application, revision, clock.instant());
+          state.pin(application, revision);
+        });
   }
 
   /** Stops passes of the application from reading or writing until {@link #resume}. */
   public void suspend(String application) {
-    scheduler.runtime(application).suspend(true);
+    scheduler.runtime(application);
+    change(application, "store the suspension", () -> state.suspend(application, true));
   }
 
+  /** Lets passes of a suspended application run again, starting with one now. */
   public void resume(String application) {
-    scheduler.runtime(application).suspend(false);
+    scheduler.runtime(application);
+    change(application, "store the resumption", () -> state.suspend(application, false));
     scheduler.request(application, Trigger.MANUAL);
+  }
+
+  /** Whether the application is suspended, by this engine or another sharing its state store. */
+  public boolean suspended(String application) {
+    return facts(application).suspended();
+  }
+
+  private DurableState.Facts facts(String application) {
+    scheduler.runtime(application);
+    try {
+      return state.read(application);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the state of " + application, e);
+    }
+  }
+
+  private interface StateChange {
+    void run() throws IOException;
+  }
+
+  private static void change(String application, String what, StateChange change) {
+    try {
+      change.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot " + what + " of " + application, e);
+    }
   }
 
   /** The result of the application's latest pass, if any ran. */
@@ -230,39 +282,12 @@ public final class Engine implements AutoCloseable {
     };
   }
 
-  /**
-   * Engine settings.
-   *
-   * @param maxConcurrentPasses passes running at once across applications
-   * @param stepParallelism steps of one wave running at once
-   * @param passTimeout a pass still running after this is interrupted
-   * @param initialBackoff first retry delay after a transient failure
-   * @param maxBackoff cap of the retry delay
-   * @param intervalJitter fraction of the interval added or removed at random
-   * @param eventDebounce quiet time before target events trigger a pass
-   * @param shutdownGrace how long close() waits for passes in flight
-   * @param random source of jitter
-   * @param circuitOpen how long a target endpoint's circuit breaker stays open before it lets a
-   *     trial call through
-   */
-  public record Settings(
-      int maxConcurrentPasses,
-      int stepParallelism,
-      Duration passTimeout,
-      Duration initialBackoff,
-      Duration maxBackoff,
-      double intervalJitter,
-      Duration eventDebounce,
-      Duration shutdownGrace,
-      RandomGenerator random,
-      Duration circuitOpen) {}
-
   /** Builder for {@link Engine}. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
-    private java.util.concurrent.Executor passExecutor;
-    private java.util.concurrent.Executor stepExecutor;
+    private Executor passExecutor;
+    private Executor stepExecutor;
     private int maxConcurrentPasses = 4;
     private int stepParallelism = 4;
     private Duration passTimeout = Duration.ofMinutes(10);
@@ -274,6 +299,7 @@ public final class Engine implements AutoCloseable {
     private RandomGenerator random = RandomGenerator.getDefault();
     private Duration circuitOpen = Duration.ofSeconds(30);
     private HistoryStore history;
+    private StateStore state = StateStore.inMemory();
     private final List<ReconcileListener> listeners = new ArrayList<>();
     private final List<Application> applications = new ArrayList<>();
 
@@ -296,13 +322,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Executor that runs passes; the engine still bounds them by {@link #maxConcurrentPasses}. */
-    public Builder passExecutor(java.util.concurrent.Executor executor) {
+    public Builder passExecutor(Executor executor) {
       this.passExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
     /** Executor that runs the steps of a wave in parallel; must not be the pass executor. */
-    public Builder stepExecutor(java.util.concurrent.Executor executor) {
+    public Builder stepExecutor(Executor executor) {
       this.stepExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
@@ -379,6 +405,15 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where pins, suspensions, approvals and the last applied revision are kept; default in memory,
+     * so a restart forgets them. Replicas that share applications share one store.
+     */
+    public Builder state(StateStore state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
     public Builder listener(ReconcileListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -388,8 +423,8 @@ public final class Engine implements AutoCloseable {
       return new Engine(this);
     }
 
-    Settings settings() {
-      return new Settings(
+    EngineSettings settings() {
+      return new EngineSettings(
           maxConcurrentPasses,
           stepParallelism,
           passTimeout,

@@ -11,6 +11,7 @@ import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceException;
+import dev.gitops4j.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +117,10 @@ final class Workspace implements AutoCloseable {
       for (AppSpec spec : specs) {
         sources.put(spec.name(), source(spec, stateDir, env));
       }
-      Engine.Builder engine = Engine.builder().passTimeout(timeout);
+      Engine.Builder engine =
+          Engine.builder()
+              .passTimeout(timeout)
+              .state(StateStore.inDirectory(stateDir.resolve("engine")));
       if (history != null) {
         engine.history(history);
       }

@@ -1,7 +1,6 @@
 package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
-import dev.gitops4j.engine.ApprovalRequest;
 import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
@@ -9,18 +8,10 @@ import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.engine.TargetSession;
-import dev.gitops4j.health.HealthCheck;
-import dev.gitops4j.history.HistoryRecord;
-import dev.gitops4j.history.HistoryStore;
-import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.DriftReport;
-import dev.gitops4j.model.Health;
-import dev.gitops4j.model.HealthStatus;
 import dev.gitops4j.model.Inventory;
-import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.LiveState;
-import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
@@ -29,23 +20,15 @@ import dev.gitops4j.plan.PlanPolicy;
 import dev.gitops4j.plan.Planner;
 import dev.gitops4j.plan.PruneRefusedException;
 import dev.gitops4j.render.InvalidDesiredStateException;
-import dev.gitops4j.source.CommitInfo;
-import dev.gitops4j.source.Person;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceException;
 import dev.gitops4j.sync.ApplyOptions;
 import dev.gitops4j.sync.internal.PlanExecutor;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -55,7 +38,8 @@ import org.slf4j.MDC;
 
 /**
  * One reconcile pass of one application: resolve, render, observe, diff, plan, gate by policy,
- * execute, assess health, record. Never throws; every failure becomes a {@link PassResult}.
+ * validate, execute, assess health, record. Never throws; every failure becomes a {@link
+ * PassResult}.
  */
 public final class Reconciler {
 
@@ -63,10 +47,12 @@ public final class Reconciler {
 
   private final Clock clock;
   private final ReconcileListener listener;
-  private final HistoryStore history;
+  private final DurableState state;
   private final PlanExecutor executor;
   private final Function<String, CircuitBreaker> breakers;
-  private final DiffText diffText;
+  private final PolicyGate gate;
+  private final HealthAssessment health;
+  private final PassRecorder recorder;
 
   /** Renders the redacted human-readable diff of a plan for history and approvals. */
   @FunctionalInterface
@@ -77,47 +63,30 @@ public final class Reconciler {
   public Reconciler(
       Clock clock,
       ReconcileListener listener,
-      HistoryStore history,
+      DurableState state,
+      PassRecorder recorder,
       PlanExecutor executor,
       Function<String, CircuitBreaker> breakers,
       DiffText diffText) {
     this.clock = clock;
     this.listener = listener;
-    this.history = history;
+    this.state = state;
+    this.recorder = recorder;
     this.executor = executor;
     this.breakers = breakers;
-    this.diffText = diffText;
-  }
-
-  /** A failure that ends the pass. */
-  private static final class PassFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-    final boolean retryable;
-    final boolean repeated;
-
-    PassFailure(String message, boolean retryable, Throwable cause) {
-      this(message, retryable, cause, false);
-    }
-
-    PassFailure(String message, boolean retryable, Throwable cause, boolean repeated) {
-      super(message, cause);
-      this.retryable = retryable;
-      this.repeated = repeated;
-    }
+    this.gate = new PolicyGate(listener, diffText);
+    this.health = new HealthAssessment(listener);
   }
 
   /** Runs one pass. {@code cancelled} turns true when the engine shuts down. */
   public PassResult reconcile(AppRuntime rt, Trigger trigger, BooleanSupplier cancelled) {
-    Application app = rt.app;
-    Instant started = clock.instant();
+    Application app = rt.app();
     MDC.put("application", app.name());
     listener.passStarted(app.name(), trigger);
-    Pass pass = new Pass(rt, trigger, started);
-    // An approval is consumed by the pass it triggered, whatever that pass's outcome.
-    pass.approvedPlanId = trigger == Trigger.APPROVAL ? rt.takeApproval() : null;
+    Pass pass = new Pass(rt, trigger, clock);
     PassResult result;
     try {
-      result = rt.suspended ? pass.finish(PassStatus.SUSPENDED) : run(pass, cancelled);
+      result = run(pass, cancelled);
     } catch (PassFailure failure) {
       pass.error = failure.getMessage();
       pass.retryable = failure.retryable;
@@ -137,41 +106,49 @@ public final class Reconciler {
       MDC.remove("application");
     }
     rt.lastResult = result;
-    record(rt, result, pass);
+    recorder.record(result, pass);
     listener.passFinished(result);
     return result;
   }
 
   private PassResult run(Pass pass, BooleanSupplier cancelled) throws PassFailure {
     AppRuntime rt = pass.rt;
-    Application app = rt.app;
-    Target target = app.target();
-
-    pass.revision = resolve(rt);
+    Application app = rt.app();
+    try {
+      pass.facts = state.read(app.name());
+    } catch (IOException | RuntimeException e) {
+      throw new PassFailure("cannot read the engine state: " + e.getMessage(), true, e);
+    }
+    if (pass.facts.suspended()) {
+      return pass.finish(PassStatus.SUSPENDED);
+    }
+    pass.revision = resolve(pass);
     MDC.put("revision", pass.revision);
     AppRuntime.PermanentFailure known = rt.permanentFailure;
-    if (known != null && known.revision().equals(pass.revision) && !isExplicit(pass.trigger)) {
+    if (known != null
+        && known.revision().equals(pass.revision)
+        && !PolicyGate.isExplicit(pass.trigger)) {
       throw new PassFailure(
           known.message() + " (not retried until the revision changes)", false, null, true);
     }
     AppRuntime.Rendered rendered = render(rt, pass.revision);
     pass.commit = rendered.commit();
-    DesiredState desired = rendered.desired();
 
-    CircuitBreaker breaker = breakers.apply(target.endpoint());
+    Target target = app.target();
+    BreakerGuard guard = new BreakerGuard(breakers.apply(target.endpoint()));
     Inventory inventory = loadInventory(rt);
-    try (TargetSession session = open(breaker, target, app, pass.revision, inventory)) {
-      return run(pass, session, breaker, desired, inventory, cancelled);
+    try (TargetSession session = open(guard, target, app, pass.revision, inventory)) {
+      return run(pass, session, guard, rendered.desired(), inventory, cancelled);
     }
   }
 
   private TargetSession open(
-      CircuitBreaker breaker, Target target, Application app, String revision, Inventory inventory)
+      BreakerGuard guard, Target target, Application app, String revision, Inventory inventory)
       throws PassFailure {
     PassContext context = new PassContext(app.name(), revision, inventory);
     try {
       TargetSession session =
-          guardedFailures(breaker, () -> target.sessions().open(context), "open");
+          guard.callCountingFailures("open", () -> target.sessions().open(context));
       return Objects.requireNonNull(session, "the target opened no session");
     } catch (TargetException e) {
       throw new PassFailure("cannot open the target: " + e.getMessage(), e.isRetryable(), e);
@@ -181,18 +158,18 @@ public final class Reconciler {
   private PassResult run(
       Pass pass,
       TargetSession session,
-      CircuitBreaker breaker,
+      BreakerGuard guard,
       DesiredState desired,
       Inventory inventory,
       BooleanSupplier cancelled)
       throws PassFailure {
     AppRuntime rt = pass.rt;
-    Application app = rt.app;
+    Application app = rt.app();
     Target target = app.target();
     SyncPolicy policy = app.policy();
     LiveState live;
     try {
-      live = guarded(breaker, () -> session.observe(desired, inventory), "observe");
+      live = guard.call("observe", () -> session.observe(desired, inventory));
     } catch (TargetException e) {
       throw new PassFailure("cannot observe the target: " + e.getMessage(), e.isRetryable(), e);
     }
@@ -204,35 +181,34 @@ public final class Reconciler {
         new PlanPolicy(policy.prune(), policy.allowEmptyPrune(), target.waveField());
     try {
       pass.plan = new Planner(target.ordering()).plan(pass.drift, inventory, planPolicy);
-    } catch (PruneRefusedException e) {
-      throw new PassFailure(e.getMessage(), false, null);
-    } catch (InvalidDesiredStateException e) {
+    } catch (PruneRefusedException | InvalidDesiredStateException e) {
       throw new PassFailure(e.getMessage(), false, null);
     }
     pass.planId = PlanIds.of(pass.plan);
     rt.permanentFailure = null;
+    String approvedPlanId = takeApproval(pass);
 
     if (pass.plan.isEmpty()) {
-      rt.lastAppliedRevision = pass.revision;
+      applied(pass);
       trimInventory(rt, inventory, desired, live, policy);
-      assessHealth(pass, desired, live);
+      health.assess(pass, desired, live);
       return pass.finish(PassStatus.IN_SYNC);
     }
-    PassStatus gate = gate(pass, policy);
-    if (gate != null) {
-      assessHealth(pass, desired, live);
-      return pass.finish(gate);
+    PassStatus stop = gate.gate(pass, policy, approvedPlanId);
+    if (stop != null) {
+      health.assess(pass, desired, live);
+      return pass.finish(stop);
     }
 
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
-    validate(pass, session, breaker, options);
+    validate(pass, session, guard, options);
     PlanExecutor.Outcome outcome =
         executor.run(
             app.name(),
             pass.plan,
             inventory,
             target.inventoryStore(),
-            step -> guarded(breaker, () -> session.apply(step, options), "apply " + step),
+            step -> guard.call("apply " + step, () -> session.apply(step, options)),
             options,
             cancelled,
             stepResult -> {
@@ -255,99 +231,54 @@ public final class Reconciler {
     if (policy.dryRun()) {
       return pass.finish(PassStatus.DRY_RUN);
     }
-    rt.lastAppliedRevision = pass.revision;
-    assessHealthAfterApply(pass, session, breaker, desired, outcome.inventory());
+    applied(pass);
+    health.afterApply(pass, session, guard, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
   }
 
   /**
-   * The revision last brought in sync. After a restart it comes from the history, so that with
-   * self-heal off a restart does not undo hand edits by treating the revision as new.
+   * Takes the approval waiting in the engine state, if any: it applies to the plan this pass
+   * computed or to none (a stale approval is dropped), never to a later pass.
    */
-  private String lastAppliedRevision(AppRuntime rt) {
-    if (rt.lastAppliedRevision == null && history != null) {
-      try {
-        history.list(rt.app.name(), 50).stream()
-            .filter(r -> r.status().equals("SYNCED") || r.status().equals("IN_SYNC"))
-            .findFirst()
-            .ifPresent(r -> rt.lastAppliedRevision = r.revision());
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("cannot read the history to find the last applied revision", e);
-      }
+  private String takeApproval(Pass pass) throws PassFailure {
+    String approved = pass.facts.approvedPlanId();
+    if (approved == null) {
+      return null;
     }
-    return rt.lastAppliedRevision;
-  }
-
-  /** Explicit requests run even when the revision is known to fail permanently. */
-  private static boolean isExplicit(Trigger trigger) {
-    return trigger == Trigger.MANUAL || trigger == Trigger.APPROVAL || trigger == Trigger.ROLLBACK;
-  }
-
-  /** Returns the status that stops the pass before any write, or null to apply. */
-  private PassStatus gate(Pass pass, SyncPolicy policy) {
-    AppRuntime rt = pass.rt;
-    switch (policy.mode()) {
-      case DETECT_ONLY:
-        return PassStatus.OUT_OF_SYNC;
-      case AUTOMATIC:
-        boolean newRevision = !pass.revision.equals(lastAppliedRevision(rt));
-        if (!newRevision && !policy.selfHeal() && !isExplicit(pass.trigger)) {
-          return PassStatus.OUT_OF_SYNC;
-        }
-        return null;
-      case MANUAL_APPROVAL:
-        String approved = pass.approvedPlanId;
-        if (approved == null) {
-          announce(pass);
-          return PassStatus.AWAITING_APPROVAL;
-        }
-        if (!approved.equals(pass.planId)) {
-          pass.error =
-              "approved plan "
-                  + shortId(approved)
-                  + " is stale: the revision or live state moved; plan "
-                  + shortId(pass.planId)
-                  + " awaits approval";
-          announce(pass);
-          return PassStatus.AWAITING_APPROVAL;
-        }
-        return null;
-      default:
-        throw new IllegalStateException("unknown mode " + policy.mode());
+    try {
+      state.consumeApproval(pass.application());
+    } catch (IOException | RuntimeException e) {
+      throw new PassFailure("cannot take the approval: " + e.getMessage(), true, e);
     }
+    return approved;
   }
 
-  private void announce(Pass pass) {
-    if (pass.planId.equals(pass.rt.announcedPlanId)) {
+  /**
+   * Remembers the revision brought in sync, so that with self-heal off a restart does not undo hand
+   * edits by treating the revision as new.
+   */
+  private void applied(Pass pass) {
+    if (pass.revision.equals(pass.facts.lastAppliedRevision())) {
       return;
     }
-    pass.rt.announcedPlanId = pass.planId;
-    listener.approvalNeeded(
-        new ApprovalRequest(
-            pass.rt.app.name(),
-            pass.planId,
-            pass.revision,
-            pass.plan,
-            diffText.of(pass.rt.app, pass.drift)));
+    try {
+      state.applied(pass.application(), pass.revision);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot record the applied revision; a restart may treat it as new", e);
+    }
   }
 
-  private String resolve(AppRuntime rt) throws PassFailure {
-    String pinned;
-    try {
-      pinned = rt.pinned(history);
-    } catch (IllegalStateException e) {
-      throw new PassFailure(e.getMessage(), true, e);
-    }
+  private String resolve(Pass pass) throws PassFailure {
+    String pinned = pass.facts.pinnedRevision();
     if (pinned != null) {
       return pinned;
     }
+    Application app = pass.rt.app();
     try {
-      return rt.app.source().resolve();
+      return app.source().resolve();
     } catch (SourceException e) {
       throw new PassFailure(
-          "cannot resolve " + rt.app.source().describe() + ": " + e.getMessage(),
-          e.isRetryable(),
-          e);
+          "cannot resolve " + app.source().describe() + ": " + e.getMessage(), e.isRetryable(), e);
     } catch (RuntimeException e) {
       throw new PassFailure("source failed: " + e, true, e);
     }
@@ -360,7 +291,7 @@ public final class Reconciler {
     }
     Snapshot snapshot;
     try {
-      snapshot = rt.app.source().read(revision);
+      snapshot = rt.app().source().read(revision);
     } catch (SourceException e) {
       throw new PassFailure(
           "cannot read revision " + revision + ": " + e.getMessage(), e.isRetryable(), e);
@@ -369,7 +300,7 @@ public final class Reconciler {
     }
     DesiredState desired;
     try {
-      desired = rt.app.target().renderer().render(snapshot);
+      desired = rt.app().target().renderer().render(snapshot);
     } catch (InvalidDesiredStateException e) {
       throw new PassFailure("revision " + revision + " is invalid: " + e.getMessage(), false, null);
     } catch (TargetException e) {
@@ -385,7 +316,7 @@ public final class Reconciler {
 
   private Inventory loadInventory(AppRuntime rt) throws PassFailure {
     try {
-      return rt.app.target().inventoryStore().load(rt.app.name());
+      return rt.app().target().inventoryStore().load(rt.app().name());
     } catch (IOException | RuntimeException e) {
       throw new PassFailure("cannot load the inventory: " + e.getMessage(), true, e);
     }
@@ -405,69 +336,24 @@ public final class Reconciler {
       return;
     }
     try {
-      rt.app.target().inventoryStore().save(rt.app.name(), inventory.minus(gone));
+      rt.app().target().inventoryStore().save(rt.app().name(), inventory.minus(gone));
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot trim the inventory; will retry next pass", e);
     }
-  }
-
-  private interface TargetCall<T> {
-    T call() throws TargetException;
-  }
-
-  private <T> T guarded(CircuitBreaker breaker, TargetCall<T> call, String what)
-      throws TargetException {
-    try {
-      return breaker.executeCheckedSupplier(call::call);
-    } catch (CallNotPermittedException e) {
-      throw circuitOpen(breaker, what, e);
-    } catch (TargetException | RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new TargetException(what + " failed: " + e, true, e);
-    }
-  }
-
-  /**
-   * Like {@link #guarded}, but only a failure is recorded: opening a session and validating are
-   * often no calls at all, and counting them as successes would hide a failing endpoint.
-   */
-  private <T> T guardedFailures(CircuitBreaker breaker, TargetCall<T> call, String what)
-      throws TargetException {
-    if (!breaker.tryAcquirePermission()) {
-      throw circuitOpen(breaker, what, null);
-    }
-    long started = System.nanoTime();
-    try {
-      T result = call.call();
-      breaker.releasePermission();
-      return result;
-    } catch (TargetException | RuntimeException e) {
-      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
-      throw e;
-    }
-  }
-
-  private static TargetException circuitOpen(CircuitBreaker breaker, String what, Exception cause) {
-    return new TargetException(
-        "circuit breaker open for " + breaker.getName() + "; " + what + " not attempted",
-        true,
-        cause);
   }
 
   /**
    * Lets the target check the whole plan before the first write (invariant 2): a rejection makes
    * the revision invalid, like a decode error.
    */
-  private void validate(
-      Pass pass, TargetSession session, CircuitBreaker breaker, ApplyOptions options)
+  private void validate(Pass pass, TargetSession session, BreakerGuard guard, ApplyOptions options)
       throws PassFailure {
     InvalidDesiredStateException rejected;
     try {
       // A rejection is an answer, not a failure of the target: it must not trip the breaker.
       rejected =
-          guardedFailures(
-              breaker,
+          guard.callCountingFailures(
+              "validate",
               () -> {
                 try {
                   session.validate(pass.plan, options);
@@ -475,75 +361,13 @@ public final class Reconciler {
                 } catch (InvalidDesiredStateException e) {
                   return e;
                 }
-              },
-              "validate");
+              });
     } catch (TargetException e) {
       throw new PassFailure("cannot validate the plan: " + e.getMessage(), e.isRetryable(), e);
     }
     if (rejected != null) {
       throw new PassFailure(
           "revision " + pass.revision + " is invalid: " + rejected.getMessage(), false, null);
-    }
-  }
-
-  private void assessHealthAfterApply(
-      Pass pass,
-      TargetSession session,
-      CircuitBreaker breaker,
-      DesiredState desired,
-      Inventory inventory) {
-    if (pass.rt.app.target().healthChecks().isEmpty()) {
-      pass.health = Health.healthy();
-      updateHealth(pass);
-      return;
-    }
-    try {
-      LiveState live = guarded(breaker, () -> session.observe(desired, inventory), "observe");
-      assessHealth(pass, desired, live);
-    } catch (TargetException e) {
-      pass.health =
-          Health.of(HealthStatus.UNKNOWN, "cannot observe after apply: " + e.getMessage());
-      updateHealth(pass);
-    }
-  }
-
-  private void assessHealth(Pass pass, DesiredState desired, LiveState live) {
-    HealthStatus worst = HealthStatus.HEALTHY;
-    String reason = "";
-    for (DesiredResource resource : desired.resources().values()) {
-      Optional<LiveResource> observed = live.get(resource.id());
-      Health health =
-          observed.isEmpty()
-              ? Health.of(HealthStatus.MISSING, "not found in the target")
-              : check(pass.rt.app.target().healthChecks(), observed.get());
-      if (health.status().isWorseThan(worst)) {
-        worst = health.status();
-        reason = resource.id() + ": " + health.message();
-      }
-    }
-    pass.health = Health.of(worst, reason);
-    updateHealth(pass);
-  }
-
-  private static Health check(List<HealthCheck> checks, LiveResource live) {
-    for (HealthCheck check : checks) {
-      try {
-        Optional<Health> health = check.assess(live);
-        if (health.isPresent()) {
-          return health.get();
-        }
-      } catch (RuntimeException e) {
-        return Health.of(HealthStatus.UNKNOWN, "health check failed: " + e);
-      }
-    }
-    return Health.healthy();
-  }
-
-  private void updateHealth(Pass pass) {
-    Health previous = pass.rt.health;
-    pass.rt.health = pass.health;
-    if (previous == null || previous.status() != pass.health.status()) {
-      listener.healthChanged(pass.rt.app.name(), previous, pass.health);
     }
   }
 
@@ -557,113 +381,5 @@ public final class Reconciler {
       return cancelled ? "pass cancelled; remaining steps skipped" : "steps skipped";
     }
     return failures;
-  }
-
-  private static String shortId(String planId) {
-    return planId.length() > 12 ? planId.substring(0, 12) : planId;
-  }
-
-  /** Records passes that changed something or changed status; quiet repeats are not recorded. */
-  private void record(AppRuntime rt, PassResult result, Pass pass) {
-    if (history == null || result.status() == PassStatus.SUSPENDED) {
-      return;
-    }
-    boolean wrote = !result.results().isEmpty();
-    boolean inSync = result.status() == PassStatus.SYNCED || result.status() == PassStatus.IN_SYNC;
-    // A pass that finds what the last recorded one left is not news.
-    String key =
-        inSync
-            ? "in-sync|" + result.revision()
-            : result.status()
-                + "|"
-                + result.revision()
-                + "|"
-                + result.planId()
-                + "|"
-                + result.error();
-    if (!wrote && key.equals(rt.lastRecordKey)) {
-      return;
-    }
-    rt.lastRecordKey = key;
-    CommitInfo commit = result.commit();
-    List<HistoryRecord.ChangeOutcome> changes = new ArrayList<>();
-    for (StepResult step : result.results()) {
-      changes.add(
-          new HistoryRecord.ChangeOutcome(
-              step.step().id().toString(),
-              step.step().action().name().toLowerCase(java.util.Locale.ROOT),
-              step.outcome().name(),
-              step.message()));
-    }
-    String diff = wrote && pass.drift != null ? diffText.of(rt.app, pass.drift) : "";
-    HistoryRecord record =
-        new HistoryRecord(
-            result.started(),
-            result.application(),
-            result.trigger(),
-            result.revision(),
-            commit == null ? "" : person(commit.author()),
-            commit == null ? "" : person(commit.committer()),
-            commit == null ? "" : commit.signature().toString(),
-            result.status().name(),
-            result.plan() == null ? "" : result.plan().summary(),
-            changes,
-            diff,
-            result.duration(),
-            result.error());
-    try {
-      history.append(record);
-    } catch (IOException | RuntimeException e) {
-      LOG.error("cannot append to the history", e);
-    }
-  }
-
-  private static String person(Person person) {
-    return person == null ? "" : person.name() + " <" + person.email() + ">";
-  }
-
-  /** Mutable facts gathered during one pass. */
-  private final class Pass {
-    final AppRuntime rt;
-    final Trigger trigger;
-    final Instant started;
-    String revision;
-    CommitInfo commit;
-    DriftReport drift;
-    Plan plan;
-    String planId = "";
-    String approvedPlanId;
-    List<StepResult> results = List.of();
-    Health health;
-    String error = "";
-    boolean retryable;
-
-    Pass(AppRuntime rt, Trigger trigger, Instant started) {
-      this.rt = rt;
-      this.trigger = trigger;
-      this.started = started;
-    }
-
-    PassResult finish(PassStatus status) {
-      Health current =
-          health != null
-              ? health
-              : rt.health != null ? rt.health : Health.of(HealthStatus.UNKNOWN, "");
-      return new PassResult(
-          rt.app.name(),
-          trigger,
-          status,
-          revision,
-          commit,
-          drift,
-          plan,
-          planId,
-          results,
-          current,
-          error,
-          retryable,
-          started,
-          Duration.between(started, clock.instant()));
-    }
   }
 }

@@ -1,19 +1,11 @@
 package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
-import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
-import dev.gitops4j.engine.ReconcileListener;
-import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
-import dev.gitops4j.sync.internal.PlanExecutor;
 import dev.gitops4j.webhook.PushEvent;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,10 +37,9 @@ public final class Scheduler {
 
   private final ScheduledExecutorService timers;
   private final Executor passes;
-  private final Engine.Settings settings;
+  private final EngineSettings settings;
   private final Reconciler reconciler;
   private final IntervalFunction backoff;
-  private final CircuitBreakerRegistry breakers;
 
   private final Map<String, AppRuntime> runtimes = new LinkedHashMap<>();
   private final Queue<AppRuntime> ready = new ArrayDeque<>();
@@ -57,40 +48,17 @@ public final class Scheduler {
   private volatile boolean closing;
 
   public Scheduler(
-      Clock clock,
       ScheduledExecutorService timers,
       Executor passes,
-      Executor steps,
-      Engine.Settings settings,
-      List<ReconcileListener> listeners,
-      HistoryStore history) {
+      EngineSettings settings,
+      Reconciler reconciler) {
     this.timers = timers;
     this.passes = passes;
     this.settings = settings;
+    this.reconciler = reconciler;
     this.backoff =
         IntervalFunction.ofExponentialBackoff(
             settings.initialBackoff(), 2.0, settings.maxBackoff());
-    this.breakers =
-        CircuitBreakerRegistry.of(
-            CircuitBreakerConfig.custom()
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(settings.circuitOpen())
-                .recordException(Scheduler::isTransientTargetFailure)
-                .build());
-    this.reconciler =
-        new Reconciler(
-            clock,
-            new SafeListeners(listeners),
-            history,
-            new PlanExecutor(clock, steps, settings.stepParallelism()),
-            breakers::circuitBreaker,
-            (app, report) -> app.target().unifiedDiff().render(report));
-  }
-
-  private static boolean isTransientTargetFailure(Throwable error) {
-    return error instanceof TargetException target && target.isRetryable();
   }
 
   public void register(Application app) {
@@ -164,17 +132,18 @@ public final class Scheduler {
   }
 
   private void activate(AppRuntime rt) {
-    rt.app
+    rt.app()
         .target()
         .events()
         .ifPresent(
             events -> {
               try {
-                rt.eventSubscription = events.subscribe(rt.app.name(), id -> targetChanged(rt, id));
+                rt.eventSubscription =
+                    events.subscribe(rt.app().name(), id -> targetChanged(rt, id));
               } catch (Exception e) {
                 LOG.warn(
                     "cannot subscribe to target events of {}; relying on the interval",
-                    rt.app.name(),
+                    rt.app().name(),
                     e);
               }
             });
@@ -195,7 +164,8 @@ public final class Scheduler {
         return waiter;
       }
       if (rt.removed) {
-        waiter.completeExceptionally(new NoSuchElementException("no application " + rt.app.name()));
+        waiter.completeExceptionally(
+            new NoSuchElementException("no application " + rt.app().name()));
         return waiter;
       }
       rt.waiters.add(waiter);
@@ -246,7 +216,7 @@ public final class Scheduler {
   }
 
   private void targetChanged(AppRuntime rt, ResourceId resource) {
-    LOG.debug("target event for {}: {}", rt.app.name(), resource);
+    LOG.debug("target event for {}: {}", rt.app().name(), resource);
     synchronized (rt) {
       if (rt.removed || closing || (rt.debounce != null && !rt.debounce.isDone())) {
         return;
@@ -269,10 +239,10 @@ public final class Scheduler {
             .filter(
                 rt ->
                     push.repositoryUrls().stream()
-                        .anyMatch(url -> rt.app.source().follows(url, push.ref())))
+                        .anyMatch(url -> rt.app().source().follows(url, push.ref())))
             .toList();
     matching.forEach(rt -> request(rt, Trigger.WEBHOOK));
-    return matching.stream().map(rt -> rt.app.name()).toList();
+    return matching.stream().map(rt -> rt.app().name()).toList();
   }
 
   private void dispatch() {
@@ -295,7 +265,7 @@ public final class Scheduler {
 
   /** The pass executor refused a pass: report it, keep the schedule alive, go on draining. */
   private void rejected(AppRuntime rt, RejectedExecutionException error) {
-    LOG.warn("pass executor rejected a pass of {}", rt.app.name(), error);
+    LOG.warn("pass executor rejected a pass of {}", rt.app().name(), error);
     List<CompletableFuture<PassResult>> waiters;
     synchronized (rt) {
       waiters = takeWaiters(rt);
@@ -335,7 +305,7 @@ public final class Scheduler {
     } catch (Throwable e) {
       // Whatever user code threw, the bookkeeping below must run or the application stalls.
       failure = e;
-      LOG.error("pass of {} ended abnormally", rt.app.name(), e);
+      LOG.error("pass of {} ended abnormally", rt.app().name(), e);
     } finally {
       boolean requeue;
       synchronized (rt) {
@@ -365,7 +335,7 @@ public final class Scheduler {
   }
 
   private Duration passTimeout(AppRuntime rt) {
-    return rt.app.passTimeout() != null ? rt.app.passTimeout() : settings.passTimeout();
+    return rt.app().passTimeout() != null ? rt.app().passTimeout() : settings.passTimeout();
   }
 
   /** Runs the pass; a watchdog interrupts it after the pass timeout, and never after it ended. */
@@ -378,7 +348,8 @@ public final class Scheduler {
             () -> {
               synchronized (guard) {
                 if (!finished[0]) {
-                  LOG.warn("pass of {} exceeded {}; interrupting", rt.app.name(), passTimeout(rt));
+                  LOG.warn(
+                      "pass of {} exceeded {}; interrupting", rt.app().name(), passTimeout(rt));
                   worker.interrupt();
                 }
               }
@@ -404,7 +375,7 @@ public final class Scheduler {
       schedule(rt, nextBackoff(rt), Trigger.RETRY);
     } else {
       rt.consecutiveFailures = 0;
-      long interval = rt.app.interval().toMillis();
+      long interval = rt.app().interval().toMillis();
       double jitter = settings.intervalJitter() * (2 * settings.random().nextDouble() - 1);
       schedule(rt, Math.max(1, Math.round(interval * (1 + jitter))), Trigger.INTERVAL);
     }
@@ -425,7 +396,7 @@ public final class Scheduler {
     try {
       rt.timer = timers.schedule(() -> request(rt, trigger), delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      LOG.warn("cannot schedule the next pass of {}: timer service refused", rt.app.name(), e);
+      LOG.warn("cannot schedule the next pass of {}: timer service refused", rt.app().name(), e);
     }
   }
 
@@ -449,7 +420,7 @@ public final class Scheduler {
       try {
         rt.eventSubscription.close();
       } catch (Exception e) {
-        LOG.debug("closing the event subscription of {} failed", rt.app.name(), e);
+        LOG.debug("closing the event subscription of {} failed", rt.app().name(), e);
       }
     }
   }
@@ -461,7 +432,7 @@ public final class Scheduler {
       while (rt.state == AppRuntime.State.RUNNING) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          LOG.warn("pass of {} still running after {}", rt.app.name(), timeout);
+          LOG.warn("pass of {} still running after {}", rt.app().name(), timeout);
           return;
         }
         try {

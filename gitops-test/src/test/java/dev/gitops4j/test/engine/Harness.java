@@ -10,6 +10,7 @@ import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.Source;
 import dev.gitops4j.source.SourceException;
+import dev.gitops4j.state.StateStore;
 import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.ManualClock;
@@ -38,6 +39,8 @@ final class Harness implements AutoCloseable {
   final InMemorySource repo = InMemorySource.create("shop-config", clock);
   final CountingSource source = new CountingSource(repo);
   final InMemoryHistoryStore history = new InMemoryHistoryStore();
+  // Outlives restarts, as a durable store would.
+  final StateStore state = StateStore.inMemory();
   final List<ApprovalRequest> approvals = new CopyOnWriteArrayList<>();
   final List<PassResult> results = new CopyOnWriteArrayList<>();
   Engine engine;
@@ -50,6 +53,7 @@ final class Harness implements AutoCloseable {
   Engine newEngine(SyncPolicy policy) {
     return DeterministicEngine.builder(clock, timers)
         .history(history)
+        .state(state)
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
         .listener(
             new ReconcileListener() {

@@ -10,6 +10,7 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
+import dev.gitops4j.state.StateStore;
 import dev.gitops4j.test.GitOpsExtension;
 import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.InMemoryTarget;
@@ -97,6 +98,7 @@ class HistoryAndRollbackTest {
   void aPinSurvivesARestartUntilUnpinned(
       GitRepoFixture repo, InMemoryTarget target, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("history.jsonl");
+    StateStore state = StateStore.inDirectory(dir.resolve("state"));
     GitSource source =
         GitSource.builder(repo.uri())
             .ref(GitRef.branch("main"))
@@ -105,7 +107,7 @@ class HistoryAndRollbackTest {
     Application shop = Application.builder("shop").source(source).target(target.target()).build();
     String v1 = repo.commit("first", Harness.files("a", "1"));
     try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
-        Engine engine = Engine.builder().history(history).application(shop).build()) {
+        Engine engine = Engine.builder().history(history).state(state).application(shop).build()) {
       engine.trigger("shop").get(60, TimeUnit.SECONDS);
       repo.commit("second", Harness.files("a", "2"));
       engine.trigger("shop").get(60, TimeUnit.SECONDS);
@@ -115,7 +117,7 @@ class HistoryAndRollbackTest {
 
     // A new process: same history file, same application; the ref moved meanwhile.
     try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
-        Engine engine = Engine.builder().history(history).application(shop).build()) {
+        Engine engine = Engine.builder().history(history).state(state).application(shop).build()) {
       assertThat(engine.pinnedRevision("shop")).contains(v1);
       PassResult afterRestart = engine.trigger("shop").get(60, TimeUnit.SECONDS);
       assertThat(afterRestart.revision()).isEqualTo(v1);
@@ -124,7 +126,7 @@ class HistoryAndRollbackTest {
     }
 
     try (JsonLinesHistoryStore history = JsonLinesHistoryStore.open(file);
-        Engine engine = Engine.builder().history(history).application(shop).build()) {
+        Engine engine = Engine.builder().history(history).state(state).application(shop).build()) {
       assertThat(engine.pinnedRevision("shop")).isEmpty();
       assertThat(engine.trigger("shop").get(60, TimeUnit.SECONDS).revision()).isEqualTo(v3);
       assertThat(history.verify().intact()).isTrue();

@@ -132,7 +132,7 @@ class RobustnessTest {
   }
 
   @Test
-  void anApprovalIsConsumedByItsPassEvenWhenThatPassFails() throws Exception {
+  void anApprovalOutlivesAPassThatFailsBeforePlanningAndAppliesOnlyToItsPlan() throws Exception {
     try (Harness h = new Harness(SyncPolicy.manualApproval())) {
       h.repo.commit(files("a", "1"));
       String planId = h.pass().planId();
@@ -141,11 +141,36 @@ class RobustnessTest {
 
       PassResult failed = h.engine.approve(Harness.APP, planId).get(30, TimeUnit.SECONDS);
       assertThat(failed.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(h.target.writes()).isZero();
 
+      // The next pass computes the very plan that was approved: it is applied, once.
       h.repo.recover();
       PassResult later = h.pass();
-      assertThat(later.status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
+      assertThat(later.status()).isEqualTo(PassStatus.SYNCED);
       assertThat(later.planId()).isEqualTo(planId);
+      assertThat(h.target.writes()).isEqualTo(1);
+
+      h.repo.commit(files("a", "2"));
+      PassResult next = h.pass();
+      assertThat(next.status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
+      assertThat(h.target.writes()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aStaleApprovalIsDroppedNotKeptForALaterPlan() throws Exception {
+    try (Harness h = new Harness(SyncPolicy.manualApproval())) {
+      h.repo.commit(files("a", "1"));
+      String first = h.pass().planId();
+      h.repo.commit(files("a", "2"));
+      PassResult stale = h.engine.approve(Harness.APP, first).get(30, TimeUnit.SECONDS);
+      assertThat(stale.status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
+      assertThat(stale.error()).contains("is stale");
+
+      assertThat(h.state.read(Harness.APP)).doesNotContainValue(first);
+      PassResult again = h.pass();
+      assertThat(again.status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
+      assertThat(again.error()).isEmpty();
       assertThat(h.target.writes()).isZero();
     }
   }
