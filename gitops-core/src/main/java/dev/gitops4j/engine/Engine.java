@@ -79,13 +79,14 @@ public final class Engine implements AutoCloseable {
     }
     EngineSettings settings = builder.settings();
     Reconciler.DiffText diffText = (app, report) -> app.target().unifiedDiff().render(report);
-    this.recorder = new PassRecorder(builder.history, diffText);
+    this.recorder = new PassRecorder(builder.history, builder.fence, diffText);
     CircuitBreakerRegistry breakers = BreakerGuard.registry(settings.circuitOpen());
     Reconciler reconciler =
         new Reconciler(
             builder.clock,
             new SafeListeners(builder.listeners),
             state,
+            builder.fence,
             recorder,
             new PlanExecutor(builder.clock, steps, settings.stepParallelism()),
             breakers::circuitBreaker,
@@ -300,6 +301,7 @@ public final class Engine implements AutoCloseable {
     private Duration circuitOpen = Duration.ofSeconds(30);
     private HistoryStore history;
     private StateStore state = StateStore.inMemory();
+    private Fence fence = Fence.NONE;
     private final List<ReconcileListener> listeners = new ArrayList<>();
     private final List<Application> applications = new ArrayList<>();
 
@@ -411,6 +413,16 @@ public final class Engine implements AutoCloseable {
      */
     public Builder state(StateStore state) {
       this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /**
+     * Whether this process may write for an application (a lease, say): checked when each pass
+     * starts, before its first write, before each wave and before each history append; default
+     * {@link Fence#NONE}.
+     */
+    public Builder fence(Fence fence) {
+      this.fence = Objects.requireNonNull(fence, "fence");
       return this;
     }
 

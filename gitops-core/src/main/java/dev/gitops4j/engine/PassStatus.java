@@ -14,6 +14,9 @@ public enum PassStatus {
   AWAITING_APPROVAL,
   /** The pass failed; see the error. */
   FAILED,
-  /** The application is suspended; nothing was read or written. */
+  /**
+   * The application is suspended, or this process may not write for it (its {@link Fence} says
+   * another replica holds the lease; the error says which); nothing was read or written.
+   */
   SUSPENDED
 }

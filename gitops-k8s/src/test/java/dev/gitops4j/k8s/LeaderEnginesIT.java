@@ -25,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two engines, each a replica with its own client, gated by one Lease: one applies, then the other.
+ * Two engines, each a replica with its own client, fenced by one Lease: one applies, then the
+ * other.
  */
 class LeaderEnginesIT {
 
@@ -70,8 +71,16 @@ class LeaderEnginesIT {
                   applies.incrementAndGet();
                 }
               });
+      election =
+          LeaderElection.builder(client, APP, "gitops4j-leader")
+              .identity(identity)
+              .leaseDuration(Duration.ofSeconds(3))
+              .renewDeadline(Duration.ofSeconds(2))
+              .retryPeriod(Duration.ofMillis(400))
+              .build();
       engine =
           Engine.builder()
+              .fence(election)
               .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
               .application(
                   Application.builder(APP)
@@ -81,14 +90,7 @@ class LeaderEnginesIT {
                       .interval(Duration.ofHours(1))
                       .build())
               .build();
-      election =
-          LeaderElection.builder(client, APP, "gitops4j-leader")
-              .identity(identity)
-              .leaseDuration(Duration.ofSeconds(3))
-              .renewDeadline(Duration.ofSeconds(2))
-              .retryPeriod(Duration.ofMillis(400))
-              .listener(LeaderElection.gate(engine))
-              .build();
+      election.addListener(LeaderElection.passesOnLeadership(engine));
       engine.start();
       election.start();
     }
@@ -135,6 +137,9 @@ class LeaderEnginesIT {
       // The follower's passes are suspended: asking it for one reads and writes nothing.
       PassResult idle = follower.engine.trigger(APP).get(30, TimeUnit.SECONDS);
       assertThat(idle.status()).isEqualTo(PassStatus.SUSPENDED);
+      assertThat(idle.error())
+          .contains("is not held by " + follower.election.identity())
+          .contains("holder: " + leader.election.identity());
       assertThat(leader.engine.trigger(APP).get(30, TimeUnit.SECONDS).status())
           .isEqualTo(PassStatus.IN_SYNC);
       assertThat(leader.applies.get()).as("each object applied once").isEqualTo(OBJECTS);

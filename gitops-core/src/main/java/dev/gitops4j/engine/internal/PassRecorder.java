@@ -1,5 +1,7 @@
 package dev.gitops4j.engine.internal;
 
+import dev.gitops4j.engine.Fence;
+import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.history.HistoryRecord;
@@ -32,10 +34,12 @@ public final class PassRecorder {
   }
 
   private final HistoryStore history;
+  private final Fence fence;
   private final Reconciler.DiffText diffText;
 
-  public PassRecorder(HistoryStore history, Reconciler.DiffText diffText) {
+  public PassRecorder(HistoryStore history, Fence fence, Reconciler.DiffText diffText) {
     this.history = history;
+    this.fence = fence;
     this.diffText = diffText;
   }
 
@@ -88,6 +92,13 @@ public final class PassRecorder {
             result.duration(),
             result.error());
     try {
+      fence.check(result.application());
+    } catch (FencedException e) {
+      // The replica that holds the lease now records its own passes.
+      LOG.warn("pass not recorded: {}", e.getMessage());
+      return;
+    }
+    try {
       history.append(record);
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot append to the history", e);
@@ -102,6 +113,7 @@ public final class PassRecorder {
     if (history == null) {
       return;
     }
+    fence.check(application);
     history.append(
         new HistoryRecord(
             now,

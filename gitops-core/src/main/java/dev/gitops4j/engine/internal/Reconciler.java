@@ -1,6 +1,8 @@
 package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
+import dev.gitops4j.engine.Fence;
+import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.engine.PassContext;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
@@ -53,6 +55,7 @@ public final class Reconciler {
   private final PolicyGate gate;
   private final HealthAssessment health;
   private final PassRecorder recorder;
+  private final Fence fence;
 
   /** Renders the redacted human-readable diff of a plan for history and approvals. */
   @FunctionalInterface
@@ -64,6 +67,7 @@ public final class Reconciler {
       Clock clock,
       ReconcileListener listener,
       DurableState state,
+      Fence fence,
       PassRecorder recorder,
       PlanExecutor executor,
       Function<String, CircuitBreaker> breakers,
@@ -71,6 +75,7 @@ public final class Reconciler {
     this.clock = clock;
     this.listener = listener;
     this.state = state;
+    this.fence = fence;
     this.recorder = recorder;
     this.executor = executor;
     this.breakers = breakers;
@@ -114,6 +119,13 @@ public final class Reconciler {
   private PassResult run(Pass pass, BooleanSupplier cancelled) throws PassFailure {
     AppRuntime rt = pass.rt;
     Application app = rt.app();
+    try {
+      fence.check(app.name());
+    } catch (FencedException e) {
+      // Another replica holds the lease: this one neither reads nor writes, nor records.
+      pass.error = e.getMessage();
+      return pass.finish(PassStatus.SUSPENDED);
+    }
     try {
       pass.facts = state.read(app.name());
     } catch (IOException | RuntimeException e) {
@@ -201,6 +213,7 @@ public final class Reconciler {
     }
 
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
+    checkFence(pass);
     validate(pass, session, guard, options);
     PlanExecutor.Outcome outcome =
         executor.run(
@@ -211,6 +224,7 @@ public final class Reconciler {
             step -> guard.call("apply " + step, () -> session.apply(step, options)),
             options,
             cancelled,
+            () -> fence.check(app.name()),
             stepResult -> {
               if (stepResult.failed()) {
                 listener.changeFailed(app.name(), stepResult);
@@ -234,6 +248,15 @@ public final class Reconciler {
     applied(pass);
     health.afterApply(pass, session, guard, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
+  }
+
+  /** Refuses to start writing when this process may no longer write for the application. */
+  private void checkFence(Pass pass) throws PassFailure {
+    try {
+      fence.check(pass.application());
+    } catch (FencedException e) {
+      throw new PassFailure("not writing: " + e.getMessage(), true, e);
+    }
   }
 
   /**

@@ -75,6 +75,8 @@ public final class PlanExecutor {
    * wave and is reported in {@link Outcome#error()}, with the results so far.
    *
    * @param cancelled checked between steps; when true the remaining steps are skipped
+   * @param beforeWave runs before each wave; when it throws, that wave and the later ones are
+   *     skipped and its message is the outcome's error (a lost lease, say)
    * @param onResult called for every step result as it happens
    */
   public Outcome run(
@@ -85,6 +87,7 @@ public final class PlanExecutor {
       StepRunner runner,
       ApplyOptions options,
       BooleanSupplier cancelled,
+      Runnable beforeWave,
       Consumer<StepResult> onResult) {
     List<StepResult> results = new ArrayList<>();
     Run run = new Run(runner, options.dryRun(), cancelled, onResult);
@@ -92,6 +95,13 @@ public final class PlanExecutor {
     for (Wave wave : plan.waves()) {
       boolean stop = !error.isEmpty() || results.stream().anyMatch(StepResult::failed);
       if (stop || cancelled.getAsBoolean()) {
+        wave.steps().forEach(step -> results.add(skipped(step, onResult)));
+        continue;
+      }
+      try {
+        beforeWave.run();
+      } catch (RuntimeException e) {
+        error = e.getMessage();
         wave.steps().forEach(step -> results.add(skipped(step, onResult)));
         continue;
       }

@@ -1,15 +1,20 @@
 package dev.gitops4j.k8s.ha;
 
+import dev.gitops4j.engine.Engine;
+import dev.gitops4j.engine.Fence;
+import dev.gitops4j.engine.FencedException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -22,21 +27,21 @@ import org.slf4j.LoggerFactory;
  * a Lease that has not been renewed for the lease duration.
  *
  * <p>Unlike a bare elector, this one keeps competing after losing the lease, until {@link
- * #close()}. Typical use: start the engine's passes only while leading.
+ * #close()}. It is the engine's {@link Fence}: a replica that does not lead runs no pass (its
+ * passes end {@code SUSPENDED}), and a leader that steps down mid-pass stops before its next wave.
+ * Since the renew deadline is shorter than the lease duration, a leader steps down before any other
+ * candidate can take the Lease.
  *
  * <pre>{@code
  * LeaderElection election =
- *     LeaderElection.builder(client, "gitops", "gitops4j-leader")
- *         .identity(podName)
- *         .listener(new LeaderElection.Listener() {
- *           public void startedLeading() { engine.start(); }
- *           public void stoppedLeading() { engine.close(); }
- *         })
- *         .build();
+ *     LeaderElection.builder(client, "gitops", "gitops4j-leader").identity(podName).build();
+ * Engine engine = Engine.builder().fence(election).application(app).build();
+ * election.addListener(LeaderElection.passesOnLeadership(engine));
+ * engine.start();
  * election.start();
  * }</pre>
  */
-public final class LeaderElection implements AutoCloseable {
+public final class LeaderElection implements Fence, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
@@ -60,7 +65,7 @@ public final class LeaderElection implements AutoCloseable {
   private final Duration renewDeadline;
   private final Duration retryPeriod;
   private final boolean releaseOnClose;
-  private final Listener listener;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicReference<String> leader = new AtomicReference<>();
@@ -76,34 +81,40 @@ public final class LeaderElection implements AutoCloseable {
     this.renewDeadline = b.renewDeadline;
     this.retryPeriod = b.retryPeriod;
     this.releaseOnClose = b.releaseOnClose;
-    this.listener = b.listener;
   }
 
   /**
-   * A listener that lets {@code engine} reconcile only while this candidate leads: it suspends
-   * every application of the engine at once, resumes them all (each resume requests a pass) when
-   * leadership starts and suspends them again when it stops. Register the applications before
-   * calling this; one registered later runs until the next leadership change. A pass already
-   * running when leadership is lost finishes its current steps.
-   *
-   * <pre>{@code
-   * LeaderElection.builder(client, "gitops", "gitops4j-leader").listener(LeaderElection.gate(engine))
-   * }</pre>
+   * A listener that requests a pass of every application of {@code engine} when this candidate
+   * starts leading, so that a failover does not wait for the next interval.
    */
-  public static Listener gate(dev.gitops4j.engine.Engine engine) {
+  public static Listener passesOnLeadership(Engine engine) {
     Objects.requireNonNull(engine, "engine");
-    engine.applications().forEach(engine::suspend);
     return new Listener() {
       @Override
       public void startedLeading() {
-        engine.applications().forEach(engine::resume);
-      }
-
-      @Override
-      public void stoppedLeading() {
-        engine.applications().forEach(engine::suspend);
+        engine.applications().forEach(engine::trigger);
       }
     };
+  }
+
+  /** Adds a listener; listeners added before {@link #start()} hear every change. */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Refuses writes unless this candidate holds the Lease now. */
+  @Override
+  public void check(String application) {
+    if (!leading.get()) {
+      throw new FencedException(
+          "lease "
+              + namespace
+              + "/"
+              + leaseName
+              + " is not held by "
+              + identity
+              + leader().map(holder -> " (holder: " + holder + ")").orElse(""));
+    }
   }
 
   /**
@@ -160,19 +171,19 @@ public final class LeaderElection implements AutoCloseable {
   private void onStart() {
     leading.set(true);
     LOG.info("{} started leading {}/{}", identity, namespace, leaseName);
-    safely(listener::startedLeading);
+    listeners.forEach(listener -> safely(listener::startedLeading));
   }
 
   private void onStop() {
     if (leading.getAndSet(false)) {
       LOG.info("{} stopped leading {}/{}", identity, namespace, leaseName);
-      safely(listener::stoppedLeading);
+      listeners.forEach(listener -> safely(listener::stoppedLeading));
     }
   }
 
   private void onNewLeader(String newLeader) {
     leader.set(newLeader);
-    safely(() -> listener.leaderChanged(newLeader));
+    listeners.forEach(listener -> safely(() -> listener.leaderChanged(newLeader)));
   }
 
   private static void safely(Runnable callback) {
@@ -228,7 +239,6 @@ public final class LeaderElection implements AutoCloseable {
     private Duration renewDeadline = Duration.ofSeconds(10);
     private Duration retryPeriod = Duration.ofSeconds(2);
     private boolean releaseOnClose = true;
-    private Listener listener = new Listener() {};
 
     private Builder(KubernetesClient client, String namespace, String leaseName) {
       this.client = Objects.requireNonNull(client, "client");
@@ -262,11 +272,6 @@ public final class LeaderElection implements AutoCloseable {
 
     public Builder releaseOnClose(boolean releaseOnClose) {
       this.releaseOnClose = releaseOnClose;
-      return this;
-    }
-
-    public Builder listener(Listener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

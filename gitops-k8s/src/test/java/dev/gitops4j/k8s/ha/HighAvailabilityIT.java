@@ -92,19 +92,19 @@ class HighAvailabilityIT {
             .renewDeadline(Duration.ofSeconds(2))
             .retryPeriod(Duration.ofMillis(400))
             .releaseOnClose(release)
-            .listener(
-                new LeaderElection.Listener() {
-                  @Override
-                  public void startedLeading() {
-                    changes.release();
-                  }
-
-                  @Override
-                  public void stoppedLeading() {
-                    changes.release();
-                  }
-                })
             .build();
+    election.addListener(
+        new LeaderElection.Listener() {
+          @Override
+          public void startedLeading() {
+            changes.release();
+          }
+
+          @Override
+          public void stoppedLeading() {
+            changes.release();
+          }
+        });
     closeables.add(election);
     return election;
   }
