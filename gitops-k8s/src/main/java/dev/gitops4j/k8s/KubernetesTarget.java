@@ -14,6 +14,7 @@ import dev.gitops4j.k8s.internal.KubeRenderer;
 import dev.gitops4j.k8s.internal.KubeSession;
 import dev.gitops4j.k8s.internal.Marks;
 import dev.gitops4j.k8s.internal.Settings;
+import dev.gitops4j.state.StateStore;
 import dev.gitops4j.sync.InventoryStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -68,9 +69,12 @@ public final class KubernetesTarget implements AutoCloseable {
   private final List<AppContext> applications = new CopyOnWriteArrayList<>();
 
   private KubernetesTarget(
-      KubernetesClient client, Settings settings, List<HealthCheck> healthChecks) {
+      KubernetesClient client,
+      Settings settings,
+      StateStore state,
+      List<HealthCheck> healthChecks) {
     this.healthChecks = List.copyOf(healthChecks);
-    this.cluster = new Cluster(client, settings);
+    this.cluster = new Cluster(client, settings, state);
     this.endpoint = client.getMasterUrl().toString();
     this.inventoryStore = new ConfigMapInventoryStore(cluster);
   }
@@ -173,6 +177,7 @@ public final class KubernetesTarget implements AutoCloseable {
     private String impersonateUser;
     private List<String> impersonateGroups = List.of();
     private final List<HealthCheck> customHealthChecks = new ArrayList<>();
+    private StateStore state;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -291,6 +296,17 @@ public final class KubernetesTarget implements AutoCloseable {
     }
 
     /**
+     * Keeps, per application, the resourceVersion of every object as gitops4j last applied or
+     * verified it in {@code state} (the engine's {@link StateStore}), so that a restarted process
+     * or another replica does not dry-run every object again. Without it the memory lasts as long
+     * as the process.
+     */
+    public Builder state(StateStore state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /**
      * A health check for custom kinds, consulted before the built-in ones ({@link
      * KubernetesHealthChecks#all()}).
      */
@@ -329,7 +345,7 @@ public final class KubernetesTarget implements AutoCloseable {
               listThreshold);
       List<HealthCheck> checks = new ArrayList<>(customHealthChecks);
       checks.addAll(KubernetesHealthChecks.all());
-      return new KubernetesTarget(effective, settings, checks);
+      return new KubernetesTarget(effective, settings, state, checks);
     }
 
     private static String requireNamespace(String namespace) {

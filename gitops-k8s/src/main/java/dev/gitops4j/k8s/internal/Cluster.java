@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.TargetException;
+import dev.gitops4j.state.StateStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Status;
@@ -50,9 +51,13 @@ public final class Cluster {
   final Settings settings;
   final Discovery discovery;
   final AppliedVersions versions = new AppliedVersions();
+  final AppliedVersionsMemory memory;
   final Comparison comparison;
 
-  public Cluster(KubernetesClient client, Settings settings) {
+  /**
+   * @param state where applied versions outlive the process, or null to keep them in memory
+   */
+  public Cluster(KubernetesClient client, Settings settings, StateStore state) {
     this.client = client;
     this.applyClient =
         client
@@ -64,6 +69,7 @@ public final class Cluster {
     this.settings = settings;
     this.discovery = new Discovery(client);
     this.comparison = new Comparison(settings);
+    this.memory = new AppliedVersionsMemory(state, versions);
   }
 
   public KubernetesClient client() {

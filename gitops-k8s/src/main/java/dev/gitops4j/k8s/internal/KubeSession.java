@@ -13,6 +13,7 @@ import dev.gitops4j.model.TargetException;
 import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.sync.ApplyOptions;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,9 @@ public final class KubeSession implements TargetSession {
   private final KubeApplier applier;
   private final PlanValidation validation;
   private final Map<ResourceId, Verdict> verdicts = new ConcurrentHashMap<>();
+  private final AppContext app;
+  private final long versionChangesAtOpen;
+  private final Set<ResourceId> observed = ConcurrentHashMap.newKeySet();
 
   /**
    * Opens a session of {@code app}'s target for the pass {@code context} describes.
@@ -46,6 +50,9 @@ public final class KubeSession implements TargetSession {
               + "\"))",
           false);
     }
+    this.app = app;
+    app.cluster.memory.loadOnce(app.application);
+    this.versionChangesAtOpen = app.cluster.memory.changes();
     this.liveState = new KubeLiveState(app);
     this.differ = new KubeDiffer(app);
     this.applier = new KubeApplier(app);
@@ -54,6 +61,8 @@ public final class KubeSession implements TargetSession {
 
   @Override
   public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
+    observed.addAll(desired.resources().keySet());
+    observed.addAll(inventory.resources());
     return liveState.observe(desired, inventory, verdicts);
   }
 
@@ -72,5 +81,11 @@ public final class KubeSession implements TargetSession {
   public String apply(Step step, ApplyOptions options) throws TargetException {
     validation.beforeWaveOf(step);
     return applier.apply(step, options);
+  }
+
+  /** Stores what this pass learned about applied versions, when it learned anything. */
+  @Override
+  public void close() {
+    app.cluster.memory.saveIfChanged(app.application, observed, versionChangesAtOpen);
   }
 }
