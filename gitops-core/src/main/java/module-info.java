@@ -13,6 +13,7 @@ module dev.gitops4j.core {
   requires org.bouncycastle.pg;
   requires org.bouncycastle.provider;
   requires io.github.javadiffutils;
+  requires com.cronutils;
   requires org.slf4j;
   requires io.github.resilience4j.core;
   requires io.github.resilience4j.circuitbreaker;

@@ -2,6 +2,8 @@ package dev.gitops4j.engine;
 
 import dev.gitops4j.source.Source;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,7 @@ import java.util.regex.Pattern;
  * @param interval time between scheduled passes
  * @param passTimeout how long one pass may run before it is interrupted, or null for the engine's
  *     {@code passTimeout} (set it for targets whose passes are long, such as a Terraform apply)
+ * @param syncWindows when passes may write (see {@link SyncWindow}); empty: always
  */
 public record Application(
     String name,
@@ -22,7 +25,8 @@ public record Application(
     Target target,
     SyncPolicy policy,
     Duration interval,
-    Duration passTimeout) {
+    Duration passTimeout,
+    List<SyncWindow> syncWindows) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -42,6 +46,7 @@ public record Application(
     if (passTimeout != null && (passTimeout.isNegative() || passTimeout.isZero())) {
       throw new IllegalArgumentException("passTimeout of " + name + " must be positive");
     }
+    syncWindows = List.copyOf(syncWindows);
   }
 
   public static Builder builder(String name) {
@@ -56,6 +61,7 @@ public record Application(
     private SyncPolicy policy = SyncPolicy.automatic();
     private Duration interval = Duration.ofMinutes(3);
     private Duration passTimeout;
+    private final List<SyncWindow> syncWindows = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -87,8 +93,14 @@ public record Application(
       return this;
     }
 
+    /** Adds a window that lets passes write, or keeps them from writing, at given times. */
+    public Builder syncWindow(SyncWindow window) {
+      syncWindows.add(Objects.requireNonNull(window, "window"));
+      return this;
+    }
+
     public Application build() {
-      return new Application(name, source, target, policy, interval, passTimeout);
+      return new Application(name, source, target, policy, interval, passTimeout, syncWindows);
     }
   }
 }

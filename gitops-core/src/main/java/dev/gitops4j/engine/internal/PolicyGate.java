@@ -4,7 +4,12 @@ import dev.gitops4j.engine.ApprovalRequest;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.engine.SyncWindow;
 import dev.gitops4j.model.Trigger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Decides whether a pass with a plan may write: detect-only never does, automatic sync does for a
@@ -23,6 +28,33 @@ final class PolicyGate {
   /** Explicit requests run even when the revision is known to fail permanently. */
   static boolean isExplicit(Trigger trigger) {
     return trigger == Trigger.MANUAL || trigger == Trigger.APPROVAL || trigger == Trigger.ROLLBACK;
+  }
+
+  /**
+   * Why the application's sync windows keep this pass from writing now, or null when they do not:
+   * an open deny window, or allow windows none of which is open. Deny wins; a window that allows
+   * manual sync lets explicit requests through.
+   */
+  static String closedBy(Pass pass, Instant now) {
+    List<SyncWindow> windows = pass.rt.app().syncWindows();
+    boolean explicit = isExplicit(pass.trigger);
+    for (SyncWindow window : windows) {
+      if (window.kind() == SyncWindow.Kind.DENY && !(explicit && window.manualSync())) {
+        Optional<Instant> until = window.openUntil(now);
+        if (until.isPresent()) {
+          return "no writes: " + window + " is open until " + until.get();
+        }
+      }
+    }
+    List<SyncWindow> allows =
+        windows.stream().filter(w -> w.kind() == SyncWindow.Kind.ALLOW).toList();
+    if (allows.isEmpty()
+        || allows.stream().anyMatch(w -> w.isOpen(now) || (explicit && w.manualSync()))) {
+      return null;
+    }
+    return "no writes: outside every allow window ("
+        + allows.stream().map(SyncWindow::toString).collect(Collectors.joining(", "))
+        + ")";
   }
 
   /**

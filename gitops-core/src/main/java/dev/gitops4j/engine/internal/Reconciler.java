@@ -198,6 +198,13 @@ public final class Reconciler {
     }
     pass.planId = PlanIds.of(pass.plan);
     rt.permanentFailure = null;
+    String closedBy = PolicyGate.closedBy(pass, clock.instant());
+    if (closedBy != null && !pass.plan.isEmpty() && policy.mode() != SyncPolicy.Mode.DETECT_ONLY) {
+      // Drift is reported; an approval waits for the window, untouched.
+      pass.error = closedBy;
+      health.assess(pass, desired, live);
+      return pass.finish(PassStatus.OUT_OF_SYNC);
+    }
     String approvedPlanId = takeApproval(pass);
 
     if (pass.plan.isEmpty()) {

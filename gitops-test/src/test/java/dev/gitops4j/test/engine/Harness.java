@@ -45,12 +45,18 @@ final class Harness implements AutoCloseable {
   final List<PassResult> results = new CopyOnWriteArrayList<>();
   Engine engine;
 
-  Harness(SyncPolicy policy) {
+  private final List<SyncWindow> windows;
+
+  Harness(SyncPolicy policy, SyncWindow... windows) {
+    this.windows = List.of(windows);
     engine = newEngine(policy);
   }
 
   /** A fresh engine over the same source, target and history: a restarted process. */
   Engine newEngine(SyncPolicy policy) {
+    Application.Builder app =
+        Application.builder(APP).source(source).target(target.target()).policy(policy);
+    windows.forEach(app::syncWindow);
     return DeterministicEngine.builder(clock, timers)
         .history(history)
         .state(state)
@@ -67,13 +73,7 @@ final class Harness implements AutoCloseable {
                 results.add(result);
               }
             })
-        .application(
-            Application.builder(APP)
-                .source(source)
-                .target(target.target())
-                .policy(policy)
-                .interval(INTERVAL)
-                .build())
+        .application(app.interval(INTERVAL).build())
         .build();
   }
 
