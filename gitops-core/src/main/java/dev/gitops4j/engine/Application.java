@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * @param passTimeout how long one pass may run before it is interrupted, or null for the engine's
  *     {@code passTimeout} (set it for targets whose passes are long, such as a Terraform apply)
  * @param syncWindows when passes may write (see {@link SyncWindow}); empty: always
+ * @param waveHealth whether a wave waits for the earlier ones to be healthy, or null: it does not
  */
 public record Application(
     String name,
@@ -26,7 +27,8 @@ public record Application(
     SyncPolicy policy,
     Duration interval,
     Duration passTimeout,
-    List<SyncWindow> syncWindows) {
+    List<SyncWindow> syncWindows,
+    WaveHealth waveHealth) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -62,6 +64,7 @@ public record Application(
     private Duration interval = Duration.ofMinutes(3);
     private Duration passTimeout;
     private final List<SyncWindow> syncWindows = new ArrayList<>();
+    private WaveHealth waveHealth;
 
     private Builder(String name) {
       this.name = name;
@@ -99,8 +102,15 @@ public record Application(
       return this;
     }
 
+    /** Makes each wave wait until the earlier waves are healthy. */
+    public Builder waveHealth(WaveHealth waveHealth) {
+      this.waveHealth = Objects.requireNonNull(waveHealth, "waveHealth");
+      return this;
+    }
+
     public Application build() {
-      return new Application(name, source, target, policy, interval, passTimeout, syncWindows);
+      return new Application(
+          name, source, target, policy, interval, passTimeout, syncWindows, waveHealth);
     }
   }
 }

@@ -10,6 +10,11 @@ public enum PassStatus {
   DRY_RUN,
   /** Drift exists and the policy says not to correct it now. */
   OUT_OF_SYNC,
+  /**
+   * Applied up to a wave that waits for the earlier waves to become healthy ({@link WaveHealth});
+   * the error says what it waits for, and the next pass follows after the poll interval.
+   */
+  PROGRESSING,
   /** A plan waits for approval. */
   AWAITING_APPROVAL,
   /** The pass failed; see the error. */

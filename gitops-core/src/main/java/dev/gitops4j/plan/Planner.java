@@ -134,6 +134,19 @@ public final class Planner {
     return new OrderKey(wave, ordering.weight(id, body));
   }
 
+  /**
+   * The explicit wave of {@code body}: the integer at {@code waveField} (a JSON pointer), or 0 when
+   * there is none or it is not an integer.
+   */
+  public static int explicitWave(JsonNode body, String waveField) {
+    if (waveField.isEmpty() || body == null) {
+      return 0;
+    }
+    JsonNode field = body.at(waveField);
+    Integer parsed = field.isMissingNode() || field.isNull() ? null : parseWave(field);
+    return parsed == null ? 0 : parsed;
+  }
+
   private static Integer parseWave(JsonNode field) {
     if (field.isIntegralNumber() && field.canConvertToInt()) {
       return field.intValue();

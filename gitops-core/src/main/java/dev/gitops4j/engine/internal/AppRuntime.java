@@ -6,6 +6,7 @@ import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.source.CommitInfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,9 @@ public final class AppRuntime {
   /** A failure that will repeat for this revision until it changes. */
   record PermanentFailure(String revision, String message) {}
 
+  /** Since when a revision's next wave waits for the earlier ones to be healthy. */
+  record Waiting(String revision, Instant since) {}
+
   private final Application app;
 
   // Guarded by this.
@@ -45,6 +49,7 @@ public final class AppRuntime {
   // Touched by the pass in flight only.
   Rendered rendered;
   PermanentFailure permanentFailure;
+  Waiting waitingSince;
   String lastRecordKey;
   String announcedPlanId;
   Health health;

@@ -69,7 +69,7 @@ final class HealthAssessment {
   }
 
   /** The first check that has an opinion decides; none means healthy. */
-  private static Health check(List<HealthCheck> checks, LiveResource live) {
+  static Health check(List<HealthCheck> checks, LiveResource live) {
     for (HealthCheck check : checks) {
       try {
         Optional<Health> health = check.assess(live);

@@ -29,6 +29,8 @@ import dev.gitops4j.sync.internal.PlanExecutor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -222,6 +224,19 @@ public final class Reconciler {
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
     checkFence(pass);
     validate(pass, session, guard, options);
+    WaveHealthGate healthGate =
+        app.waveHealth() == null || options.dryRun()
+            ? null
+            : new WaveHealthGate(
+                app.waveHealth(),
+                target.waveField(),
+                target.healthChecks(),
+                session,
+                guard,
+                desired,
+                live,
+                inventory);
+    WaveHealthGate.Held[] held = {null};
     PlanExecutor.Outcome outcome =
         executor.run(
             app.name(),
@@ -231,7 +246,17 @@ public final class Reconciler {
             step -> guard.call("apply " + step, () -> session.apply(step, options)),
             options,
             cancelled,
-            () -> fence.check(app.name()),
+            (wave, resultsSoFar) -> {
+              fence.check(app.name());
+              if (healthGate != null) {
+                try {
+                  healthGate.check(wave, resultsSoFar);
+                } catch (WaveHealthGate.Held e) {
+                  held[0] = e;
+                  throw e;
+                }
+              }
+            },
             stepResult -> {
               if (stepResult.failed()) {
                 listener.changeFailed(app.name(), stepResult);
@@ -240,6 +265,10 @@ public final class Reconciler {
               }
             });
     pass.results = outcome.results();
+    if (held[0] != null && !outcome.results().stream().anyMatch(StepResult::failed)) {
+      return heldBack(pass, held[0]);
+    }
+    rt.waitingSince = null;
     if (outcome.failed()
         || outcome.results().stream().anyMatch(r -> r.outcome() == StepResult.Outcome.SKIPPED)) {
       pass.error =
@@ -255,6 +284,32 @@ public final class Reconciler {
     applied(pass);
     health.afterApply(pass, session, guard, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
+  }
+
+  /**
+   * A wave waits for the earlier ones: the pass is {@code PROGRESSING} until the revision has
+   * waited longer than the timeout; a degraded earlier resource fails it.
+   */
+  private PassResult heldBack(Pass pass, WaveHealthGate.Held held) throws PassFailure {
+    AppRuntime rt = pass.rt;
+    if (held.degraded) {
+      pass.error = held.getMessage();
+      pass.retryable = true;
+      return pass.finish(PassStatus.FAILED);
+    }
+    Instant now = clock.instant();
+    if (rt.waitingSince == null || !rt.waitingSince.revision().equals(pass.revision)) {
+      rt.waitingSince = new AppRuntime.Waiting(pass.revision, now);
+    }
+    Duration waited = Duration.between(rt.waitingSince.since(), now);
+    Duration timeout = rt.app().waveHealth().timeout();
+    if (waited.compareTo(timeout) > 0) {
+      rt.waitingSince = null;
+      throw new PassFailure(
+          held.getMessage() + " for longer than the wave health timeout " + timeout, false, null);
+    }
+    pass.error = held.getMessage();
+    return pass.finish(PassStatus.PROGRESSING);
   }
 
   /** Refuses to start writing when this process may no longer write for the application. */

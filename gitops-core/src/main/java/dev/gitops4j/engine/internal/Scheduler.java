@@ -2,6 +2,7 @@ package dev.gitops4j.engine.internal;
 
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.PassResult;
+import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.webhook.PushEvent;
@@ -373,6 +374,10 @@ public final class Scheduler {
     boolean transientFailure = result == null || (result.failed() && result.retryable());
     if (transientFailure) {
       schedule(rt, nextBackoff(rt), Trigger.RETRY);
+    } else if (result.status() == PassStatus.PROGRESSING) {
+      // A wave waits for health: look again soon, not after the whole interval.
+      rt.consecutiveFailures = 0;
+      schedule(rt, rt.app().waveHealth().poll().toMillis(), Trigger.INTERVAL);
     } else {
       rt.consecutiveFailures = 0;
       long interval = rt.app().interval().toMillis();

@@ -42,6 +42,17 @@ public final class PlanExecutor {
     String run(Step step) throws TargetException;
   }
 
+  /** Decides whether a wave may start; throws to stop the run before it. */
+  @FunctionalInterface
+  public interface WaveGate {
+    /**
+     * @param wave the wave about to start
+     * @param resultsSoFar results of the earlier waves of this run
+     * @throws RuntimeException to stop: the wave and the later ones are skipped
+     */
+    void check(Wave wave, List<StepResult> resultsSoFar);
+  }
+
   /**
    * Result of running a plan.
    *
@@ -87,7 +98,7 @@ public final class PlanExecutor {
       StepRunner runner,
       ApplyOptions options,
       BooleanSupplier cancelled,
-      Runnable beforeWave,
+      WaveGate beforeWave,
       Consumer<StepResult> onResult) {
     List<StepResult> results = new ArrayList<>();
     Run run = new Run(runner, options.dryRun(), cancelled, onResult);
@@ -99,7 +110,7 @@ public final class PlanExecutor {
         continue;
       }
       try {
-        beforeWave.run();
+        beforeWave.check(wave, List.copyOf(results));
       } catch (RuntimeException e) {
         error = e.getMessage();
         wave.steps().forEach(step -> results.add(skipped(step, onResult)));
