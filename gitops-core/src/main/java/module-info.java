@@ -30,4 +30,7 @@ module dev.gitops4j.core {
   exports dev.gitops4j.engine;
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
+  // SemverRange, for Helm chart version constraints.
+  exports dev.gitops4j.source.internal to
+      dev.gitops4j.k8s;
 }

@@ -31,10 +31,10 @@ public final class AppRuntime {
   }
 
   /** Desired state rendered from one revision, kept so unchanged revisions are not re-read. */
-  public record Rendered(String revision, CommitInfo commit, DesiredState desired) {}
+  public record Rendered(String revision, String inputs, CommitInfo commit, DesiredState desired) {}
 
   /** A failure that will repeat for this revision until it changes. */
-  public record PermanentFailure(String revision, String message) {}
+  public record PermanentFailure(String revision, String inputs, String message) {}
 
   public final Application app;
 

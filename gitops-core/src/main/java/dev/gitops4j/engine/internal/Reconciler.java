@@ -122,7 +122,8 @@ public final class Reconciler {
       pass.error = failure.getMessage();
       pass.retryable = failure.retryable;
       if (!failure.retryable && !failure.repeated && pass.revision != null) {
-        rt.permanentFailure = new AppRuntime.PermanentFailure(pass.revision, failure.getMessage());
+        rt.permanentFailure =
+            new AppRuntime.PermanentFailure(pass.revision, pass.inputs, failure.getMessage());
       }
       LOG.warn("pass failed: {}", failure.getMessage());
       LOG.debug("cause of the failed pass", failure.getCause());
@@ -149,12 +150,16 @@ public final class Reconciler {
 
     pass.revision = resolve(rt);
     MDC.put("revision", pass.revision);
+    pass.inputs = externalInputs(rt, pass.revision);
     AppRuntime.PermanentFailure known = rt.permanentFailure;
-    if (known != null && known.revision().equals(pass.revision) && !isExplicit(pass.trigger)) {
+    if (known != null
+        && known.revision().equals(pass.revision)
+        && known.inputs().equals(pass.inputs)
+        && !isExplicit(pass.trigger)) {
       throw new PassFailure(
           known.message() + " (not retried until the revision changes)", false, null, true);
     }
-    AppRuntime.Rendered rendered = render(rt, pass.revision);
+    AppRuntime.Rendered rendered = render(rt, pass.revision, pass.inputs);
     pass.commit = rendered.commit();
     DesiredState desired = rendered.desired();
 
@@ -353,9 +358,29 @@ public final class Reconciler {
     }
   }
 
-  private AppRuntime.Rendered render(AppRuntime rt, String revision) throws PassFailure {
+  /**
+   * What the renderer reads besides the revision; see {@link
+   * dev.gitops4j.render.Renderer#externalInputs()}.
+   */
+  private String externalInputs(AppRuntime rt, String revision) throws PassFailure {
+    try {
+      return Objects.requireNonNullElse(rt.app.target().renderer().externalInputs(), "");
+    } catch (InvalidDesiredStateException e) {
+      throw new PassFailure("revision " + revision + " is invalid: " + e.getMessage(), false, null);
+    } catch (TargetException e) {
+      throw new PassFailure(
+          "cannot resolve what revision " + revision + " renders with: " + e.getMessage(),
+          e.isRetryable(),
+          e);
+    } catch (RuntimeException e) {
+      throw new PassFailure("renderer failed resolving its inputs: " + e, true, e);
+    }
+  }
+
+  private AppRuntime.Rendered render(AppRuntime rt, String revision, String inputs)
+      throws PassFailure {
     AppRuntime.Rendered cached = rt.rendered;
-    if (cached != null && cached.revision().equals(revision)) {
+    if (cached != null && cached.revision().equals(revision) && cached.inputs().equals(inputs)) {
       return cached;
     }
     Snapshot snapshot;
@@ -378,7 +403,8 @@ public final class Reconciler {
     } catch (RuntimeException e) {
       throw new PassFailure("renderer failed on revision " + revision + ": " + e, false, e);
     }
-    AppRuntime.Rendered rendered = new AppRuntime.Rendered(revision, snapshot.commit(), desired);
+    AppRuntime.Rendered rendered =
+        new AppRuntime.Rendered(revision, inputs, snapshot.commit(), desired);
     rt.rendered = rendered;
     return rendered;
   }
@@ -573,7 +599,7 @@ public final class Reconciler {
     // A pass that finds what the last recorded one left is not news.
     String key =
         inSync
-            ? "in-sync|" + result.revision()
+            ? "in-sync|" + result.revision() + "|" + pass.inputs
             : result.status()
                 + "|"
                 + result.revision()
@@ -610,7 +636,8 @@ public final class Reconciler {
             changes,
             diff,
             result.duration(),
-            result.error());
+            result.error(),
+            pass.inputs);
     try {
       history.append(record);
     } catch (IOException | RuntimeException e) {
@@ -628,6 +655,7 @@ public final class Reconciler {
     final Trigger trigger;
     final Instant started;
     String revision;
+    String inputs = "";
     CommitInfo commit;
     DriftReport drift;
     Plan plan;
