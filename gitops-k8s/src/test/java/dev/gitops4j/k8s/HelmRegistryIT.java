@@ -129,4 +129,68 @@ class HelmRegistryIT extends CountedCluster {
       assertThat(client.namespaces().withName(ns).get()).isNull();
     }
   }
+
+  @Test
+  void aRegistryBehindBasicAuthTakesCredentialsFromFilesAndRefusesWrongOnesClearly()
+      throws Exception {
+    String ns = "helm-oci-auth";
+    String digest = push(ns, "0.1.0");
+    // The same storage served again, now behind htpasswd (bcrypt, as distribution expects).
+    Path htpasswd =
+        java.nio.file.Files.writeString(
+            work.resolve("htpasswd"),
+            "puller:"
+                + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate(
+                    "2y", "pull-s3cret".toCharArray(), new byte[16], 6)
+                + "\n");
+    try (Testbed.Server locked = Testbed.get().ociRegistry(work.resolve("registry"), htpasswd)) {
+      String reference = "oci://127.0.0.1:" + locked.port() + "/charts/shop@" + digest;
+      Path user = java.nio.file.Files.writeString(work.resolve("user"), "puller\n");
+      Path wrong = java.nio.file.Files.writeString(work.resolve("wrong"), "not-the-one\n");
+      Path right = java.nio.file.Files.writeString(work.resolve("right"), "pull-s3cret\n");
+
+      HelmRelease anonymous =
+          HelmRelease.chartFromRegistry(reference, "shop").namespace(ns).plainHttp().build();
+      try (Rig rig =
+          new Rig(ns + "-anon", k8s().target(ns + "-anon", anonymous), SyncPolicy.automatic())) {
+        rig.commit(HelmRepositoryIT.values("red"));
+        PassResult failed = rig.pass();
+        assertThat(failed.status()).isEqualTo(PassStatus.FAILED);
+        assertThat(failed.error()).contains("refused access (HTTP 401): it needs credentials");
+      }
+
+      HelmRelease denied =
+          HelmRelease.chartFromRegistry(reference, "shop")
+              .namespace(ns)
+              .plainHttp()
+              .credentials(ChartCredentials.basicFromFiles(user, wrong))
+              .build();
+      try (Rig rig =
+          new Rig(ns + "-denied", k8s().target(ns + "-denied", denied), SyncPolicy.automatic())) {
+        rig.commit(HelmRepositoryIT.values("red"));
+        counter.reset();
+        PassResult failed = rig.pass();
+        assertThat(failed.status()).isEqualTo(PassStatus.FAILED);
+        assertThat(failed.error())
+            .contains("refused access (HTTP 401)")
+            .contains("the credentials (basic auth from files " + user + ", " + wrong + ")")
+            .doesNotContain("not-the-one");
+        assertThat(counter.writes.get()).isZero();
+        assertThat(client.namespaces().withName(ns).get()).isNull();
+      }
+
+      HelmRelease allowed =
+          HelmRelease.chartFromRegistry(reference, "shop")
+              .namespace(ns)
+              .plainHttp()
+              .credentials(ChartCredentials.basicFromFiles(user, right))
+              .build();
+      try (Rig rig = new Rig(ns, k8s().target(ns, allowed), SyncPolicy.automatic())) {
+        rig.commit(HelmRepositoryIT.values("red"));
+        PassResult ok = rig.pass();
+        assertThat(ok.status()).as(ok.error()).isEqualTo(PassStatus.SYNCED);
+        assertThat(rig.history.list(ns, 1).get(0).inputs()).contains(digest);
+      }
+    }
+  }
 }

@@ -104,6 +104,14 @@ public final class Testbed {
    * OpenTelemetry export, which would otherwise send spans to localhost:4318).
    */
   public Server ociRegistry(Path dir) {
+    return ociRegistry(dir, null);
+  }
+
+  /**
+   * Like {@link #ociRegistry(Path)}, with basic authentication against {@code htpasswd} (bcrypt
+   * entries) when not null. The storage under {@code dir} is kept between starts.
+   */
+  public Server ociRegistry(Path dir, Path htpasswd) {
     int port = freePort();
     Path config = dir.resolve("registry.yml");
     try {
@@ -117,7 +125,10 @@ public final class Testbed {
               + "\n  delete:\n    enabled: true\n"
               + "http:\n  addr: 127.0.0.1:"
               + port
-              + "\n  secret: gitops4j-test\n",
+              + "\n  secret: gitops4j-test\n"
+              + (htpasswd == null
+                  ? ""
+                  : "auth:\n  htpasswd:\n    realm: gitops4j-test\n    path: " + htpasswd + "\n"),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

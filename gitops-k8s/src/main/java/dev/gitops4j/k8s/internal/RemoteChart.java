@@ -269,15 +269,13 @@ final class RemoteChart {
 
     byte[] get(URI url, String accept) throws InvalidDesiredStateException, TargetException {
       HttpResponse<InputStream> response = send(url, accept, authorization(), origin);
-      if (response.statusCode() == 401 && token == null) {
-        String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+      if (response.statusCode() == 401
+          && token == null
+          && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
         discard(response);
-        if (challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          token = token(challenge);
-          response = send(url, accept, "Bearer " + token, origin);
-        } else {
-          response = send(url, accept, authorization(), origin);
-        }
+        token = token(challenge);
+        response = send(url, accept, "Bearer " + token, origin);
       }
       return body(url, response, origin);
     }
