@@ -102,6 +102,9 @@ final class ChartPeers {
     final AtomicLong indexRequests = new AtomicLong();
     final AtomicLong archiveRequests = new AtomicLong();
     final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    final List<String> authorizationsSeenByPublic =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicLong publicRequests = new AtomicLong();
 
     ChartRepository(Path work, String user, String password) throws IOException {
       this.work = work;
@@ -112,6 +115,20 @@ final class ChartPeers {
               "/charts/",
               exchange -> {
                 String name = exchange.getRequestURI().getPath().substring("/charts/".length());
+                if (name.startsWith("moved/")) {
+                  // Archives "moved" to another host name of this server: a blob store.
+                  exchange
+                      .getResponseHeaders()
+                      .add(
+                          "Location",
+                          "http://localhost:"
+                              + server.getAddress().getPort()
+                              + "/public/"
+                              + name.substring("moved/".length()));
+                  exchange.sendResponseHeaders(302, -1);
+                  exchange.close();
+                  return;
+                }
                 Path file = root.resolve(name).normalize();
                 if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                   exchange.sendResponseHeaders(404, -1);
@@ -137,6 +154,18 @@ final class ChartPeers {
               }
             });
       }
+      server.createContext(
+          "/public/",
+          exchange -> {
+            String name = exchange.getRequestURI().getPath().substring("/public/".length());
+            authorizationsSeenByPublic.addAll(
+                exchange.getRequestHeaders().getOrDefault("Authorization", List.of()));
+            publicRequests.incrementAndGet();
+            byte[] body = Files.readAllBytes(root.resolve(name).normalize());
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
       server.start();
     }
 
@@ -163,6 +192,13 @@ final class ChartPeers {
         }
       }
       throw new IllegalStateException("no " + chart + " " + version + " in the index");
+    }
+
+    /** Points the index's URL of {@code archive} at {@code moved/archive} (a redirect). */
+    void moveArchive(String archive) throws IOException {
+      Path index = root.resolve("index.yaml");
+      Files.writeString(
+          index, Files.readString(index).replace("- " + archive, "- moved/" + archive));
     }
 
     /** Replaces the digest the index announces for an archive, as a tampered index would. */

@@ -217,6 +217,29 @@ class HelmRepositoryIT extends CountedCluster {
   }
 
   @Test
+  void credentialsDoNotFollowARedirectToAnotherHost() throws Exception {
+    String ns = "helm-redirect";
+    try (ChartRepository repo = new ChartRepository(work, "reader", "s3cret-pass")) {
+      repo.publish(ChartPeers.shopChart(ns, "0.1.0"));
+      repo.moveArchive("shop-0.1.0.tgz");
+      Path user = Files.writeString(work.resolve("user"), "reader\n");
+      Path password = Files.writeString(work.resolve("password"), "s3cret-pass\n");
+      HelmRelease release =
+          HelmRelease.chartFromRepository(repo.url(), "shop", "0.1.0", "shop")
+              .namespace(ns)
+              .credentials(ChartCredentials.basicFromFiles(user, password))
+              .build();
+      try (Rig rig = new Rig(ns, k8s().target(ns, release), SyncPolicy.automatic())) {
+        rig.commit(values("red"));
+        PassResult ok = rig.pass();
+        assertThat(ok.status()).as(ok.error()).isEqualTo(PassStatus.SYNCED);
+        assertThat(repo.publicRequests.get()).as("the archive came from the other host").isOne();
+        assertThat(repo.authorizationsSeenByPublic).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void noMatchingVersionNamesTheConstraintAndTheVersions() throws Exception {
     String ns = "helm-nomatch";
     try (ChartRepository repo = new ChartRepository(work, null, null)) {

@@ -93,7 +93,8 @@ final class RemoteChart {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Redirects are followed by send(), which drops credentials on the way to another host.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -385,18 +386,39 @@ final class RemoteChart {
 
   private HttpResponse<InputStream> send(
       URI url, String accept, String authorization, Origin origin) throws TargetException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).header("Accept", accept).GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new TargetException("cannot reach " + url + ": " + e, true, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TargetException("interrupted while fetching " + url, true, e);
+    URI next = url;
+    String auth = authorization;
+    for (int redirects = 0; ; redirects++) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(next).timeout(REQUEST_TIMEOUT).header("Accept", accept).GET();
+      if (auth != null) {
+        request.header("Authorization", auth);
+      }
+      HttpResponse<InputStream> response;
+      try {
+        response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        throw new TargetException("cannot reach " + next + ": " + e, true, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TargetException("interrupted while fetching " + next, true, e);
+      }
+      int status = response.statusCode();
+      var location = response.headers().firstValue("Location");
+      if (!List.of(301, 302, 303, 307, 308).contains(status) || location.isEmpty()) {
+        return response;
+      }
+      discard(response);
+      if (redirects == 5) {
+        throw new TargetException(url + ": more than 5 redirects", false, null);
+      }
+      URI target = next.resolve(location.get());
+      if (!Objects.equals(target.getHost(), next.getHost())
+          || target.getPort() != next.getPort()
+          || !Objects.equals(target.getScheme(), next.getScheme())) {
+        auth = null; // e.g. a registry's blob store: signed URLs, and no secret of ours
+      }
+      next = target;
     }
   }
 
