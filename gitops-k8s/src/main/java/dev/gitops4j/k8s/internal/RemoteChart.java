@@ -27,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +47,8 @@ final class RemoteChart {
 
   private static final Logger LOG = LoggerFactory.getLogger(RemoteChart.class);
 
-  /** Largest index or chart archive read. */
-  static final long MAX_BYTES = 64L * 1024 * 1024;
+  /** Largest index or chart archive read, as any renderer output. */
+  static final long MAX_BYTES = RenderTools.MAX_OUTPUT;
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -269,14 +272,14 @@ final class RemoteChart {
     }
 
     byte[] get(URI url, String accept) throws InvalidDesiredStateException, TargetException {
-      HttpResponse<InputStream> response = send(url, accept, authorization(), origin);
+      HttpResponse<InputStream> response = send(url, accept, authorization());
       String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
       if (response.statusCode() == 401
           && token == null
           && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
         discard(response);
         token = token(challenge);
-        response = send(url, accept, "Bearer " + token, origin);
+        response = send(url, accept, "Bearer " + token);
       }
       return body(url, response, origin);
     }
@@ -308,7 +311,7 @@ final class RemoteChart {
       URI tokenUrl = URI.create(url.toString());
       String basic =
           release.credentials() != null && !release.credentials().isBearer() ? credentials() : null;
-      byte[] answer = body(tokenUrl, send(tokenUrl, "application/json", basic, origin), origin);
+      byte[] answer = body(tokenUrl, send(tokenUrl, "application/json", basic), origin);
       try {
         JsonNode json = Cluster.JSON.readTree(answer);
         String value = json.path("token").asText(json.path("access_token").asText(""));
@@ -368,7 +371,7 @@ final class RemoteChart {
 
   private byte[] get(URI url, String accept, Origin origin, boolean withCredentials)
       throws InvalidDesiredStateException, TargetException {
-    return body(url, send(url, accept, withCredentials ? credentials() : null, origin), origin);
+    return body(url, send(url, accept, withCredentials ? credentials() : null), origin);
   }
 
   private String credentials() throws TargetException {
@@ -384,8 +387,8 @@ final class RemoteChart {
     }
   }
 
-  private HttpResponse<InputStream> send(
-      URI url, String accept, String authorization, Origin origin) throws TargetException {
+  private HttpResponse<InputStream> send(URI url, String accept, String authorization)
+      throws TargetException {
     URI next = url;
     String auth = authorization;
     for (int redirects = 0; ; redirects++) {
@@ -448,14 +451,24 @@ final class RemoteChart {
       throw new TargetException(
           url + " answered HTTP " + status, status >= 500 || status == 429, null);
     }
-    try (InputStream in = response.body()) {
-      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        throw invalid(origin, url + " is larger than " + MAX_BYTES + " bytes");
+    // The request timeout ends with the response headers: the body gets one of its own.
+    InputStream in = response.body();
+    try {
+      return RenderTools.drain(in, url.toString())
+          .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TargetException("reading " + url + " took over " + REQUEST_TIMEOUT, true, e);
+    } catch (ExecutionException e) {
+      throw new TargetException("cannot read " + url + ": " + e.getCause().getMessage(), true, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TargetException("interrupted while reading " + url, true, e);
+    } finally {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Closing cancels a read still under way; nothing more to do.
       }
-      return bytes;
-    } catch (IOException e) {
-      throw new TargetException("cannot read " + url + ": " + e, true, e);
     }
   }
 
