@@ -32,4 +32,8 @@ module dev.gitops4j.core {
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
   exports dev.gitops4j.state;
+
+  // SemverRange, for Helm chart version constraints.
+  exports dev.gitops4j.source.internal to
+      dev.gitops4j.k8s;
 }

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param diff redacted unified diff of what changed, or empty
  * @param duration how long the pass took
  * @param error error message when the pass failed, or empty
+ * @param inputs what rendering read besides the revision (see {@link
+ *     dev.gitops4j.render.Renderer#externalInputs()}), e.g. {@code chart shop 1.4.2 sha256:...}, or
+ *     empty
  */
 public record HistoryRecord(
     Instant time,
@@ -37,7 +40,8 @@ public record HistoryRecord(
     List<ChangeOutcome> changes,
     String diff,
     Duration duration,
-    String error) {
+    String error,
+    String inputs) {
 
   /**
    * What happened to one resource.
@@ -63,5 +67,38 @@ public record HistoryRecord(
     diff = Objects.requireNonNullElse(diff, "");
     duration = Objects.requireNonNullElse(duration, Duration.ZERO);
     error = Objects.requireNonNullElse(error, "");
+    inputs = Objects.requireNonNullElse(inputs, "");
+  }
+
+  /** A record of a pass whose rendering read nothing besides the revision. */
+  public HistoryRecord(
+      Instant time,
+      String application,
+      Trigger trigger,
+      String revision,
+      String author,
+      String committer,
+      String signature,
+      String status,
+      String planSummary,
+      List<ChangeOutcome> changes,
+      String diff,
+      Duration duration,
+      String error) {
+    this(
+        time,
+        application,
+        trigger,
+        revision,
+        author,
+        committer,
+        signature,
+        status,
+        planSummary,
+        changes,
+        diff,
+        duration,
+        error,
+        "");
   }
 }

@@ -397,4 +397,34 @@ class JsonLinesHistoryStoreTest {
       assertThat(store.verify()).isEqualTo(Verification.ok(40));
     }
   }
+
+  @Test
+  void inputsRoundTripAndRecordsWithoutThemKeepTheirLineFormat() throws IOException {
+    HistoryRecord plain = record("web", 1);
+    HistoryRecord r = record("web", 2);
+    HistoryRecord withInputs =
+        new HistoryRecord(
+            r.time(),
+            r.application(),
+            r.trigger(),
+            r.revision(),
+            r.author(),
+            r.committer(),
+            r.signature(),
+            r.status(),
+            r.planSummary(),
+            r.changes(),
+            r.diff(),
+            r.duration(),
+            r.error(),
+            "chart shop 1.2.0 sha256:" + "ab".repeat(32) + " from https://charts.example.org/");
+    try (JsonLinesHistoryStore store = JsonLinesHistoryStore.open(file())) {
+      store.append(plain);
+      store.append(withInputs);
+      assertThat(store.list("web", 10)).containsExactlyInAnyOrder(plain, withInputs);
+    }
+    assertThat(lines().get(0)).doesNotContain("\"inputs\"");
+    assertThat(lines().get(1)).contains("\"inputs\":\"chart shop 1.2.0 sha256:abab");
+    assertThat(verify(file())).isEqualTo(Verification.ok(2));
+  }
 }

@@ -168,6 +168,7 @@ public final class KubernetesTarget implements AutoCloseable {
     private DeletePropagation deletePropagation = DeletePropagation.BACKGROUND;
     private Path kubectl;
     private Path helm;
+    private Path chartCache = defaultChartCache();
     private final List<IgnoreRule> ignoreRules = new ArrayList<>();
     private final List<String> ignoredManagers = new ArrayList<>();
     private final List<String> allowedNamespaces = new ArrayList<>();
@@ -228,6 +229,26 @@ public final class KubernetesTarget implements AutoCloseable {
     public Builder helm(Path helm) {
       this.helm = Objects.requireNonNull(helm, "helm");
       return this;
+    }
+
+    /**
+     * Folder where charts from Helm repositories and OCI registries are kept, one file per digest
+     * (default {@code $XDG_CACHE_HOME/gitops4j/charts}, else {@code ~/.cache/gitops4j/charts}).
+     * Several targets and processes may share it: files are written atomically and verified against
+     * their digest when used.
+     */
+    public Builder chartCache(Path folder) {
+      this.chartCache = Objects.requireNonNull(folder, "folder");
+      return this;
+    }
+
+    private static Path defaultChartCache() {
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      Path base =
+          xdg != null && !xdg.isBlank()
+              ? Path.of(xdg)
+              : Path.of(System.getProperty("user.home"), ".cache");
+      return base.resolve("gitops4j").resolve("charts");
     }
 
     /** The kubectl used to build kustomizations (default: {@code kubectl} on the PATH). */
@@ -337,6 +358,7 @@ public final class KubernetesTarget implements AutoCloseable {
               deletePropagation,
               kubectl,
               helm,
+              chartCache,
               ignoreRules,
               ignoredManagers,
               allowedNamespaces,

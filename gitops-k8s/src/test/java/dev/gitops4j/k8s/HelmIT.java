@@ -143,8 +143,10 @@ class HelmIT extends CountedCluster {
     Target target = k8s().target("helm-shop", release("helm-shop"));
     try (Rig rig = new Rig("helm-shop", target, SyncPolicy.automatic())) {
       rig.commit(chart("helm-shop", "red", "0.1.0"));
+      counter.reset();
       PassResult first = rig.pass();
       assertThat(first.status()).as(first.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(counter.capabilityReads.get()).as("GET /version and /apis").isEqualTo(2);
 
       // Values merge: chart values, then values-prod.yaml, then inline values (later wins).
       ConfigMap config = cm("helm-shop", "shop-config");
@@ -182,7 +184,11 @@ class HelmIT extends CountedCluster {
       Map<String, String> unrelated = chart("helm-shop", "red", "0.1.0");
       unrelated.put("README.md", "changed outside the chart\n");
       rig.commit(unrelated);
+      counter.reset();
       assertThat(rig.pass().status()).isEqualTo(PassStatus.IN_SYNC);
+      assertThat(counter.capabilityReads.get())
+          .as("read again: the CRD applied since changed the API versions")
+          .isEqualTo(2);
       long runs = helmRuns(target);
       unrelated.put("README.md", "changed again\n");
       rig.commit(unrelated);
@@ -191,7 +197,87 @@ class HelmIT extends CountedCluster {
       assertThat(elsewhere.status()).isEqualTo(PassStatus.IN_SYNC);
       assertThat(counter.writes.get() + counter.dryRuns.get()).isZero();
       assertThat(helmRuns(target)).as("nothing helm reads changed").isEqualTo(runs);
+      assertThat(counter.capabilityReads.get())
+          .as("a new revision reuses the cluster's capabilities")
+          .isZero();
     }
+  }
+
+  @Test
+  void aChangedHookWithBeforeHookCreationIsReplacedOtherHooksArePatched() throws Exception {
+    HelmRelease release =
+        HelmRelease.chartInRevision("hooks", "hooks").namespace("helm-hooks").build();
+    Target target = k8s().target("helm-hooks", release);
+    try (Rig rig = new Rig("helm-hooks", target, SyncPolicy.automatic())) {
+      rig.commit(hookChart("v1"));
+      PassResult first = rig.pass();
+      assertThat(first.status()).as(first.error()).isEqualTo(PassStatus.SYNCED);
+      String replacedUid = cm("helm-hooks", "migrate").getMetadata().getUid();
+      String patchedUid = cm("helm-hooks", "notify").getMetadata().getUid();
+
+      rig.commit(hookChart("v2"));
+      PassResult second = rig.pass();
+      assertThat(second.status()).as(second.error()).isEqualTo(PassStatus.SYNCED);
+      ConfigMap migrate = cm("helm-hooks", "migrate");
+      assertThat(migrate.getData()).containsEntry("step", "v2");
+      assertThat(migrate.getMetadata().getUid())
+          .as("deleted and created anew")
+          .isNotEqualTo(replacedUid);
+      ConfigMap notify = cm("helm-hooks", "notify");
+      assertThat(notify.getData()).containsEntry("step", "v2");
+      assertThat(notify.getMetadata().getUid()).as("patched in place").isEqualTo(patchedUid);
+      assertThat(second.results())
+          .filteredOn(r -> r.step().id().name().equals("migrate"))
+          .extracting(r -> r.message())
+          .containsExactly("deleted and re-created (hook-delete-policy before-hook-creation)");
+
+      // Unchanged, it stays: the next pass finds it in sync and neither deletes nor writes it.
+      counter.reset();
+      assertThat(rig.pass().status()).isEqualTo(PassStatus.IN_SYNC);
+      assertThat(counter.writes.get()).isZero();
+      assertThat(cm("helm-hooks", "migrate").getMetadata().getUid())
+          .isEqualTo(migrate.getMetadata().getUid());
+    }
+  }
+
+  static Map<String, String> hookChart(String step) {
+    return Rig.files(
+        "hooks/Chart.yaml",
+        "apiVersion: v2\nname: hooks\nversion: 0.1.0\n",
+        "hooks/values.yaml",
+        "step: " + step + "\n",
+        "hooks/templates/migrate.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: migrate
+          annotations:
+            helm.sh/hook: pre-install,pre-upgrade
+            helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+        data:
+          step: {{ .Values.step | quote }}
+        """,
+        "hooks/templates/notify.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: notify
+          annotations:
+            helm.sh/hook: post-install,post-upgrade
+        data:
+          step: {{ .Values.step | quote }}
+        """,
+        "hooks/templates/app.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: app
+        data:
+          step: {{ .Values.step | quote }}
+        """);
   }
 
   @Test

@@ -138,6 +138,9 @@ final class TestCluster {
     final AtomicLong writes = new AtomicLong();
     final AtomicLong dryRuns = new AtomicLong();
 
+    /** GETs of {@code /version} and {@code /apis}: what helm's {@code .Capabilities} cost. */
+    final AtomicLong capabilityReads = new AtomicLong();
+
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
       String query = request.uri().getRawQuery();
@@ -145,6 +148,10 @@ final class TestCluster {
       if (request.method().equals("GET")) {
         if (!watch) {
           reads.incrementAndGet();
+        }
+        String path = request.uri().getPath();
+        if (path.equals("/version") || path.equals("/apis")) {
+          capabilityReads.incrementAndGet();
         }
       } else if (query != null && query.contains("dryRun=All")) {
         dryRuns.incrementAndGet();
@@ -157,6 +164,7 @@ final class TestCluster {
       reads.set(0);
       writes.set(0);
       dryRuns.set(0);
+      capabilityReads.set(0);
     }
   }
 }

@@ -99,6 +99,48 @@ public final class Testbed {
     return executable("GITOPS4J_REGISTRY", "OCI registry");
   }
 
+  /**
+   * Starts the OCI registry on a free 127.0.0.1 port, storing under {@code dir} (without
+   * OpenTelemetry export, which would otherwise send spans to localhost:4318).
+   */
+  public Server ociRegistry(Path dir) {
+    return ociRegistry(dir, null);
+  }
+
+  /**
+   * Like {@link #ociRegistry(Path)}, with basic authentication against {@code htpasswd} (bcrypt
+   * entries) when not null. The storage under {@code dir} is kept between starts.
+   */
+  public Server ociRegistry(Path dir, Path htpasswd) {
+    int port = freePort();
+    Path config = dir.resolve("registry.yml");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(
+          config,
+          "version: 0.1\n"
+              + "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+              + "storage:\n  filesystem:\n    rootdirectory: "
+              + dir.resolve("storage")
+              + "\n  delete:\n    enabled: true\n"
+              + "http:\n  addr: 127.0.0.1:"
+              + port
+              + "\n  secret: gitops4j-test\n"
+              + (htpasswd == null
+                  ? ""
+                  : "auth:\n  htpasswd:\n    realm: gitops4j-test\n    path: " + htpasswd + "\n"),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Server.start(
+        "OCI registry",
+        List.of(registry().toString(), "serve", config.toString()),
+        dir,
+        port,
+        Map.of("OTEL_TRACES_EXPORTER", "none"));
+  }
+
   /** The sops binary, for encrypting test fixtures. */
   public Path sops() {
     return executable("GITOPS4J_SOPS", "sops");

@@ -119,6 +119,9 @@ final class HistoryCommand implements Callable<Integer> {
         out.println("trigger:     " + r.trigger());
         out.println("status:      " + r.status());
         out.println("revision:    " + r.revision());
+        if (!r.inputs().isEmpty()) {
+          out.println("inputs:      " + r.inputs());
+        }
         out.println("author:      " + r.author());
         out.println("committer:   " + r.committer());
         out.println("signature:   " + r.signature());

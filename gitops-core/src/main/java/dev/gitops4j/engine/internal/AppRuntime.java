@@ -27,10 +27,10 @@ public final class AppRuntime {
   }
 
   /** Desired state rendered from one revision, kept so unchanged revisions are not re-read. */
-  record Rendered(String revision, CommitInfo commit, DesiredState desired) {}
+  record Rendered(String revision, String inputs, CommitInfo commit, DesiredState desired) {}
 
   /** A failure that will repeat for this revision until it changes. */
-  record PermanentFailure(String revision, String message) {}
+  record PermanentFailure(String revision, String inputs, String message) {}
 
   /** Since when a revision's next wave waits for the earlier ones to be healthy. */
   record Waiting(String revision, Instant since) {}

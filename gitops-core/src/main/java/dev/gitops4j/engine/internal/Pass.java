@@ -23,6 +23,10 @@ final class Pass {
 
   DurableState.Facts facts;
   String revision;
+
+  /** What the renderer read besides the revision ({@code Renderer.externalInputs}), or empty. */
+  String inputs = "";
+
   CommitInfo commit;
   DriftReport drift;
   Plan plan;

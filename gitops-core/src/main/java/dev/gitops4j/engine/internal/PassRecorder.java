@@ -53,7 +53,7 @@ public final class PassRecorder {
     // A pass that finds what the last recorded one left is not news.
     String key =
         inSync
-            ? "in-sync|" + result.revision()
+            ? "in-sync|" + result.revision() + "|" + pass.inputs
             : result.status()
                 + "|"
                 + result.revision()
@@ -90,7 +90,8 @@ public final class PassRecorder {
             changes,
             diff,
             result.duration(),
-            result.error());
+            result.error(),
+            pass.inputs);
     try {
       fence.check(result.application());
     } catch (FencedException e) {

@@ -98,7 +98,8 @@ public final class Reconciler {
       pass.error = failure.getMessage();
       pass.retryable = failure.retryable;
       if (!failure.retryable && !failure.repeated && pass.revision != null) {
-        rt.permanentFailure = new AppRuntime.PermanentFailure(pass.revision, failure.getMessage());
+        rt.permanentFailure =
+            new AppRuntime.PermanentFailure(pass.revision, pass.inputs, failure.getMessage());
       }
       LOG.warn("pass failed: {}", failure.getMessage());
       LOG.debug("cause of the failed pass", failure.getCause());
@@ -138,14 +139,16 @@ public final class Reconciler {
     }
     pass.revision = resolve(pass);
     MDC.put("revision", pass.revision);
+    pass.inputs = externalInputs(rt, pass.revision);
     AppRuntime.PermanentFailure known = rt.permanentFailure;
     if (known != null
         && known.revision().equals(pass.revision)
+        && known.inputs().equals(pass.inputs)
         && !PolicyGate.isExplicit(pass.trigger)) {
       throw new PassFailure(
           known.message() + " (not retried until the revision changes)", false, null, true);
     }
-    AppRuntime.Rendered rendered = render(rt, pass.revision);
+    AppRuntime.Rendered rendered = render(rt, pass.revision, pass.inputs);
     pass.commit = rendered.commit();
 
     Target target = app.target();
@@ -369,9 +372,29 @@ public final class Reconciler {
     }
   }
 
-  private AppRuntime.Rendered render(AppRuntime rt, String revision) throws PassFailure {
+  /**
+   * What the renderer reads besides the revision; see {@link
+   * dev.gitops4j.render.Renderer#externalInputs()}.
+   */
+  private String externalInputs(AppRuntime rt, String revision) throws PassFailure {
+    try {
+      return Objects.requireNonNullElse(rt.app().target().renderer().externalInputs(), "");
+    } catch (InvalidDesiredStateException e) {
+      throw new PassFailure("revision " + revision + " is invalid: " + e.getMessage(), false, null);
+    } catch (TargetException e) {
+      throw new PassFailure(
+          "cannot resolve what revision " + revision + " renders with: " + e.getMessage(),
+          e.isRetryable(),
+          e);
+    } catch (RuntimeException e) {
+      throw new PassFailure("renderer failed resolving its inputs: " + e, true, e);
+    }
+  }
+
+  private AppRuntime.Rendered render(AppRuntime rt, String revision, String inputs)
+      throws PassFailure {
     AppRuntime.Rendered cached = rt.rendered;
-    if (cached != null && cached.revision().equals(revision)) {
+    if (cached != null && cached.revision().equals(revision) && cached.inputs().equals(inputs)) {
       return cached;
     }
     Snapshot snapshot;
@@ -394,7 +417,8 @@ public final class Reconciler {
     } catch (RuntimeException e) {
       throw new PassFailure("renderer failed on revision " + revision + ": " + e, false, e);
     }
-    AppRuntime.Rendered rendered = new AppRuntime.Rendered(revision, snapshot.commit(), desired);
+    AppRuntime.Rendered rendered =
+        new AppRuntime.Rendered(revision, inputs, snapshot.commit(), desired);
     rt.rendered = rendered;
     return rendered;
   }

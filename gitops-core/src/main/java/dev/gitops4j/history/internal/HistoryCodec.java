@@ -106,7 +106,8 @@ public final class HistoryCodec {
               changes,
               text(node, "diff"),
               Duration.parse(text(node, "duration")),
-              text(node, "error"));
+              text(node, "error"),
+              node.has("inputs") ? text(node, "inputs") : "");
       return new Entry(record, text(node, "prev"), text(node, "hash"));
     } catch (RuntimeException e) {
       // DateTimeParseException, unknown trigger name
@@ -138,6 +139,10 @@ public final class HistoryCodec {
     node.put("diff", r.diff());
     node.put("duration", r.duration().toString());
     node.put("error", r.error());
+    // Written only when set, so records without it keep the bytes (and hashes) they always had.
+    if (!r.inputs().isEmpty()) {
+      node.put("inputs", r.inputs());
+    }
     node.put("prev", prev);
     return node;
   }

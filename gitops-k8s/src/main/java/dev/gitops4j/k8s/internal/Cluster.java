@@ -178,12 +178,34 @@ public final class Cluster {
   }
 
   /**
-   * {@code --kube-version} and {@code --api-versions} arguments for {@code helm template}: what the
-   * API server reports now, so a chart's {@code .Capabilities} see this cluster.
+   * {@code --kube-version} and {@code --api-versions} arguments for {@code helm template}, so a
+   * chart's {@code .Capabilities} see this cluster. Asked of the API server (2 requests) once, then
+   * again only after discovery was invalidated (a CRD of ours became Established or went) or when
+   * {@link #CAPABILITIES_TTL} passed (API groups others added).
    *
    * @throws TargetException when the API server cannot be asked; retryable
    */
   List<String> helmCapabilities() throws TargetException {
+    Capabilities last = capabilities;
+    long generation = discovery.generation();
+    if (last != null
+        && last.generation() == generation
+        && System.nanoTime() - last.at() < CAPABILITIES_TTL.toNanos()) {
+      return last.arguments();
+    }
+    List<String> arguments = readHelmCapabilities();
+    capabilities = new Capabilities(List.copyOf(arguments), generation, System.nanoTime());
+    return arguments;
+  }
+
+  /** How long the cluster's version and API groups are trusted without an invalidation. */
+  static final java.time.Duration CAPABILITIES_TTL = java.time.Duration.ofMinutes(10);
+
+  private record Capabilities(List<String> arguments, long generation, long at) {}
+
+  private volatile Capabilities capabilities;
+
+  private List<String> readHelmCapabilities() throws TargetException {
     try {
       List<String> arguments = new ArrayList<>();
       arguments.add("--kube-version");

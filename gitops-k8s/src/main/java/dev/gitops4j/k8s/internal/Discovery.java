@@ -82,6 +82,14 @@ public final class Discovery {
   private final Map<String, Map<String, KindInfo>> byGroupVersion = new ConcurrentHashMap<>();
   private final Map<String, String> preferredVersions = new ConcurrentHashMap<>();
 
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Counts {@link #invalidate()} calls, so caches built on discovery know when to refresh. */
+  public long generation() {
+    return generation.get();
+  }
+
   public Discovery(KubernetesClient client) {
     this.client = client;
   }
@@ -137,6 +145,7 @@ public final class Discovery {
 
   /** Forgets everything, e.g. after a CRD changed. */
   public void invalidate() {
+    generation.incrementAndGet();
     byGroupVersion.clear();
     preferredVersions.clear();
   }

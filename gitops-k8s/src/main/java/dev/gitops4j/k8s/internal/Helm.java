@@ -59,13 +59,21 @@ final class Helm {
    *
    * @param namespace the release namespace
    * @param capabilities {@code --kube-version} and {@code --api-versions} arguments
+   * @param remote the chart from a repository or registry, or null for a chart of the revision
    */
   List<SourceFile> template(
-      Snapshot snapshot, HelmRelease release, String namespace, List<String> capabilities)
+      Snapshot snapshot,
+      HelmRelease release,
+      String namespace,
+      List<String> capabilities,
+      RemoteChart.Resolved remote)
       throws InvalidDesiredStateException {
-    String chartFile = join(release.chartPath(), "Chart.yaml");
+    // Origins of a remote chart's templates start with its archive name, e.g. shop-1.2.0.tgz.
+    String chartFolder =
+        remote == null ? release.chartPath() : remote.name() + "-" + remote.version() + ".tgz";
+    String chartFile = join(chartFolder, "Chart.yaml");
     Origin chartOrigin = Origin.of(chartFile, 0);
-    if (snapshot.file(chartFile).isEmpty()) {
+    if (remote == null && snapshot.file(chartFile).isEmpty()) {
       throw new InvalidDesiredStateException(
           new Problem(chartOrigin, "no Chart.yaml: the Helm release expects a chart here"));
     }
@@ -79,12 +87,14 @@ final class Helm {
       throw new InvalidDesiredStateException(missing);
     }
     byte[] values = mergedInlineValues(release, chartOrigin);
-    String digest = digest(snapshot, release, namespace, capabilities, values);
+    String digest = digest(snapshot, release, namespace, capabilities, values, remote);
     Cached last = cached;
     if (last != null && last.digest().equals(digest)) {
       return last.files();
     }
-    List<SourceFile> files = run(snapshot, release, namespace, capabilities, values, chartOrigin);
+    Path chart = remote == null ? null : remote.archive();
+    List<SourceFile> files =
+        run(snapshot, release, namespace, capabilities, values, chart, chartFolder, chartOrigin);
     cached = new Cached(digest, files);
     return files;
   }
@@ -131,13 +141,18 @@ final class Helm {
       HelmRelease release,
       String namespace,
       List<String> capabilities,
-      byte[] values) {
+      byte[] values,
+      RemoteChart.Resolved remote) {
     MessageDigest digest = Marks.sha256();
     String prefix = release.chartPath().isEmpty() ? "" : release.chartPath() + "/";
+    if (remote != null) {
+      update(digest, remote.digest());
+    }
     for (SourceFile file : snapshot.files()) {
       // The whole chart folder, and any file a values list names (charts may include siblings
       // through file:// dependencies, which are vendored under charts/ in practice).
-      if (file.path().startsWith(prefix) || release.valuesFiles().contains(file.path())) {
+      boolean inChart = remote == null && file.path().startsWith(prefix);
+      if (inChart || release.valuesFiles().contains(file.path())) {
         update(digest, file.path());
         update(digest, file.content());
       }
@@ -166,6 +181,8 @@ final class Helm {
       String namespace,
       List<String> capabilities,
       byte[] values,
+      Path remoteChart,
+      String chartFolder,
       Origin chartOrigin)
       throws InvalidDesiredStateException {
     if (helm == null || !Files.isExecutable(helm)) {
@@ -187,7 +204,10 @@ final class Helm {
       command.add(helm.toString());
       command.add("template");
       command.add(release.releaseName());
-      command.add(root.resolve(release.chartPath()).toString());
+      command.add(
+          remoteChart != null
+              ? remoteChart.toString()
+              : root.resolve(release.chartPath()).toString());
       command.add("--namespace");
       command.add(namespace);
       command.add("--include-crds");
@@ -234,7 +254,7 @@ final class Helm {
                     + ": "
                     + stderr));
       }
-      return split(new String(stdout, StandardCharsets.UTF_8), release.chartPath());
+      return split(new String(stdout, StandardCharsets.UTF_8), chartFolder);
     } catch (IOException | UncheckedIOException e) {
       throw new InvalidDesiredStateException(
           new Problem(chartOrigin, "cannot run helm template: " + e.getMessage()));

@@ -56,6 +56,18 @@ final class KubeApplier {
     }
     JsonNode result;
     String remark = "";
+    if (live != null && HelmHooks.replacedOnChange(desired.body())) {
+      // Helm deletes such a hook before creating its new version; a Job hook then runs again.
+      if (dryRun) {
+        return "would delete and re-create (hook-delete-policy before-hook-creation)";
+      }
+      LOG.info("{}: deleting to re-create it (hook-delete-policy before-hook-creation)", id);
+      result = recreate(kind, id, body, force);
+      remark = "deleted and re-created (hook-delete-policy before-hook-creation)";
+      cluster.versions.put(id, Marks.resourceVersion(result), hash);
+      app.events.watch(java.util.Set.of(kind));
+      return remark;
+    }
     try {
       result = applyCreatingNamespace(kind, id, body, dryRun, force);
     } catch (KubernetesClientException e) {
@@ -101,6 +113,7 @@ final class KubeApplier {
         if (dryRun) {
           return "would delete and re-create (immutable field)";
         }
+        LOG.info("{}: deleting to re-create it (immutable field changed)", id);
         result = recreate(kind, id, body, force);
         remark = "deleted and re-created (immutable field)";
       } else {
@@ -207,7 +220,6 @@ final class KubeApplier {
 
   private JsonNode recreate(KindInfo kind, ResourceId id, JsonNode body, boolean force)
       throws TargetException {
-    LOG.info("{}: deleting to re-create it (immutable field changed)", id);
     try {
       cluster.resource(kind, id).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       cluster
@@ -279,6 +291,9 @@ final class KubeApplier {
           cluster.deleteExactly(
               kind.get(), id, metadata.path("uid").asText(null), live.version(), propagation());
       cluster.versions.remove(id);
+      if (id.kind().equals(CRD)) {
+        cluster.discovery.invalidate(); // an API version went away
+      }
       return deleted ? "" : "already gone";
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {

@@ -42,6 +42,7 @@ public final class KubeRenderer implements Renderer {
 
   private final HelmRelease release;
   private final Helm helm;
+  private final RemoteChart remoteChart;
   private final Cluster cluster;
 
   /** Plain manifests or a kustomization. */
@@ -62,6 +63,19 @@ public final class KubeRenderer implements Renderer {
     this.release = release;
     this.cluster = cluster;
     this.helm = release == null ? null : new Helm(settings.helm(), Duration.ofMinutes(2));
+    this.remoteChart =
+        release == null || release.source() == HelmRelease.ChartSource.REVISION
+            ? null
+            : new RemoteChart(release, settings.chartCache(), System::nanoTime);
+  }
+
+  /**
+   * The chart a release from a repository or registry renders now (name, version, digest), so the
+   * engine renders again when it moved and records it; empty otherwise.
+   */
+  @Override
+  public String externalInputs() throws InvalidDesiredStateException, TargetException {
+    return remoteChart == null ? "" : remoteChart.resolve().describe();
   }
 
   /** How many times helm ran for this renderer. */
@@ -78,8 +92,9 @@ public final class KubeRenderer implements Renderer {
       if (!release.namespace().isEmpty()) {
         namespace = release.namespace();
       }
+      RemoteChart.Resolved remote = remoteChart == null ? null : remoteChart.resolve();
       List<SourceFile> rendered =
-          helm.template(snapshot, release, namespace, cluster.helmCapabilities());
+          helm.template(snapshot, release, namespace, cluster.helmCapabilities(), remote);
       input = new Snapshot(snapshot.revision(), snapshot.commit(), rendered);
     } else {
       Optional<String> kustomization = Kustomize.kustomization(snapshot);

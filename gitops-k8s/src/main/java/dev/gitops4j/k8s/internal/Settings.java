@@ -16,6 +16,7 @@ public record Settings(
     DeletePropagation deletePropagation,
     Path kubectl,
     Path helm,
+    Path chartCache,
     List<IgnoreRule> ignoreRules,
     List<String> ignoredManagers,
     List<String> allowedNamespaces,

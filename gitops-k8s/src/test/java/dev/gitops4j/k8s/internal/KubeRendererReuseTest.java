@@ -26,6 +26,7 @@ class KubeRendererReuseTest {
             DeletePropagation.FOREGROUND,
             Path.of("kubectl"),
             null,
+            null,
             List.of(),
             List.of(),
             List.of("*"),
