@@ -1,0 +1,56 @@
+// Live updates: when the engine reports a pass for what this page shows, the page content is
+// fetched again and swapped in. Without JavaScript the pages and forms work the same, unrefreshed.
+(function () {
+  "use strict";
+  var body = document.body;
+  var base = body.getAttribute("data-base") || "";
+  var app = body.getAttribute("data-app") || "";
+  var live = document.getElementById("live");
+  if (!window.EventSource || !live) {
+    return;
+  }
+  var timer = null;
+  function refresh() {
+    if (timer) {
+      return;
+    }
+    timer = setTimeout(function () {
+      timer = null;
+      var active = document.activeElement;
+      // Never pull the page from under someone choosing a revision.
+      if (active && active.tagName === "SELECT") {
+        return;
+      }
+      fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (res) { return res.ok ? res.text() : null; })
+        .then(function (html) {
+          if (!html) {
+            return;
+          }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+          var current = document.getElementById("main");
+          if (fresh && current) {
+            current.replaceWith(fresh);
+          }
+        })
+        .catch(function () {});
+    }, 250);
+  }
+  var events = new EventSource(base + "/api/events");
+  events.onopen = function () {
+    live.textContent = "Live";
+    live.classList.add("on");
+  };
+  events.onerror = function () {
+    live.textContent = "Reconnecting…";
+    live.classList.remove("on");
+  };
+  ["pass", "approval", "health"].forEach(function (type) {
+    events.addEventListener(type, function (event) {
+      var data = JSON.parse(event.data);
+      if (!app || data.application === app) {
+        refresh();
+      }
+    });
+  });
+})();
