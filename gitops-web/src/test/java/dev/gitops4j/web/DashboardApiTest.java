@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,19 +56,18 @@ class DashboardApiTest {
   @Test
   void diffIsTheTargetsRedactedUnifiedDiffAndNeverShowsTheSecret() throws Exception {
     fx = Fixture.withActions();
-    fx.pass("web");
-    fx.webTarget.edit(Fixture.SETTINGS, body -> body.with("data").put("color", "red"));
-    fx.webTarget.edit(
+    PassResult create = fx.pass("shop");
+    fx.engine.approve("shop", create.planId()).get(30, TimeUnit.SECONDS);
+    assertThat(json(fx.get("/api/applications/shop/diff")).get("text").asText())
+        .as("nothing outstanding once applied")
+        .isEmpty();
+    fx.shopTarget.edit(Fixture.SETTINGS, body -> body.with("data").put("color", "red"));
+    fx.shopTarget.edit(
         Fixture.CREDS,
         body -> body.with("stringData").set("password", new TextNode("changed-by-hand")));
-    // Automatic with self-heal: the pass reports the drift it heals.
-    fx.engine.suspend("web");
-    fx.engine.resume("web");
-    fx.shopTarget.clearOperations();
-    PassResult healed = fx.engine.lastResult("web").orElseThrow();
-    assertThat(healed.status()).isEqualTo(PassStatus.SYNCED);
+    assertThat(fx.pass("shop").status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
 
-    JsonNode diff = json(fx.get("/api/applications/web/diff"));
+    JsonNode diff = json(fx.get("/api/applications/shop/diff"));
 
     String text = diff.get("text").asText();
     assertThat(text)
@@ -75,7 +75,12 @@ class DashboardApiTest {
         .contains("Secret shop/creds", "<redacted:")
         .doesNotContain(Fixture.SECRET_VALUE, "changed-by-hand");
     assertThat(diff.get("resources")).hasSize(2);
-    assertThat(fx.get("/api/applications/web").bodyText())
+    JsonNode detail = json(fx.get("/api/applications/shop"));
+    assertThat(detail.get("drift").get("modified").asInt()).isEqualTo(2);
+    assertThat(fx.get("/api/applications/shop").bodyText())
+        .doesNotContain(Fixture.SECRET_VALUE, "changed-by-hand");
+    assertThat(fx.get("/apps/shop").bodyText())
+        .contains("color: red")
         .doesNotContain(Fixture.SECRET_VALUE, "changed-by-hand");
   }
 

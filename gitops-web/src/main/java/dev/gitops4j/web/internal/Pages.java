@@ -124,9 +124,12 @@ final class Pages {
     fact(h, "Policy", app.get("policy").asText().toLowerCase(Locale.ROOT).replace('_', ' '));
     h.raw("<div><dt>Revision</dt><dd>");
     revision(h, app);
-    h.raw("</dd></div><div><dt>Health</dt><dd>")
-        .text(healthText(app.get("health")))
-        .raw("</dd></div><div><dt>Last pass</dt><dd>");
+    h.raw("</dd></div>");
+    String healthMessage = app.get("health").get("message").asText();
+    if (!healthMessage.isEmpty()) {
+      fact(h, "Health", healthText(app.get("health")));
+    }
+    h.raw("<div><dt>Last pass</dt><dd>");
     lastPass(h, app.get("lastPass"));
     h.raw("</dd></div></dl>");
     JsonNode last = app.get("lastPass");
@@ -305,7 +308,8 @@ final class Pages {
               : line.startsWith("@@")
                   ? "hunk"
                   : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "ctx";
-      h.raw("<span class=\"").raw(css).raw("\">").text(line).raw("</span>\n");
+      // Block spans: one per line, so no line breaks between them.
+      h.raw("<span class=\"").raw(css).raw("\">").text(line).raw("</span>");
     }
     h.raw("</pre>");
   }

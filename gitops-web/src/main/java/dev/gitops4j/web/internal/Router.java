@@ -396,7 +396,7 @@ public final class Router {
     String who = call.principal == null ? "" : " by " + call.principal.name();
     return switch (action) {
       case SYNC -> "Sync requested" + who + ".";
-      case APPROVE -> "Plan approved" + who + "; it is being applied.";
+      case APPROVE -> "Plan approved" + who + ".";
       case SUSPEND -> "Suspended" + who + ".";
       case RESUME -> "Resumed" + who + ".";
       case ROLLBACK -> "Rollback requested" + who + ".";

@@ -12,8 +12,13 @@ import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.model.Drift;
 import dev.gitops4j.model.DriftReport;
+import dev.gitops4j.model.ResourceId;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The view model, as JSON trees, built from the engine's public API: the API returns these trees
@@ -88,14 +93,13 @@ public final class Views {
     } else {
       node.putNull("lastPass");
     }
-    DriftReport drift = last.flatMap(PassResult::driftReport).orElse(null);
-    if (drift != null) {
+    if (last.isPresent() && last.get().drift() != null) {
+      List<ResourceState> resources = resources(last.get());
       ObjectNode counts = node.putObject("drift");
-      counts.put("resources", drift.drifts().size());
-      counts.put("inSync", drift.count(Drift.Status.IN_SYNC));
-      counts.put("missing", drift.count(Drift.Status.MISSING));
-      counts.put("modified", drift.count(Drift.Status.MODIFIED));
-      counts.put("extraneous", drift.count(Drift.Status.EXTRANEOUS));
+      counts.put("resources", resources.size());
+      for (Drift.Status status : Drift.Status.values()) {
+        counts.put(camel(status), resources.stream().filter(r -> r.status == status).count());
+      }
     } else {
       node.putNull("drift");
     }
@@ -120,27 +124,71 @@ public final class Views {
     ArrayNode resources = node.putArray("resources");
     engine
         .lastResult(app.name())
-        .flatMap(PassResult::driftReport)
+        .filter(r -> r.drift() != null)
         .ifPresent(
-            report -> {
-              for (Drift drift : report.drifts()) {
+            result -> {
+              for (ResourceState state : resources(result)) {
                 ObjectNode resource = resources.addObject();
-                resource.put("resource", drift.id().toString());
-                resource.put("kind", drift.id().kind());
-                resource.put("scope", drift.id().scope());
-                resource.put("name", drift.id().name());
-                resource.put("status", drift.status().name());
-                resource.put("changes", drift.changes().size());
+                resource.put("resource", state.drift.id().toString());
+                resource.put("kind", state.drift.id().kind());
+                resource.put("scope", state.drift.id().scope());
+                resource.put("name", state.drift.id().name());
+                resource.put("status", state.status.name());
+                resource.put(
+                    "changes",
+                    state.status == Drift.Status.MODIFIED ? state.drift.changes().size() : 0);
               }
             });
     return node;
   }
 
-  /** The drift of the latest pass as redacted unified diffs, one per resource out of sync. */
+  /** A resource as it stands after the latest pass. */
+  private record ResourceState(Drift drift, Drift.Status status) {}
+
+  /**
+   * The drift a pass found is still there unless the pass corrected it: after {@code SYNCED} the
+   * declared resources are in sync and the extraneous ones were pruned, except those the plan kept.
+   */
+  private static List<ResourceState> resources(PassResult result) {
+    List<ResourceState> states = new ArrayList<>();
+    boolean corrected = result.status() == PassStatus.SYNCED;
+    Set<ResourceId> kept = new HashSet<>();
+    result.planned().ifPresent(plan -> plan.kept().forEach(k -> kept.add(k.id())));
+    for (Drift drift : result.drift().drifts()) {
+      if (!corrected) {
+        states.add(new ResourceState(drift, drift.status()));
+      } else if (drift.status() != Drift.Status.EXTRANEOUS) {
+        states.add(new ResourceState(drift, Drift.Status.IN_SYNC));
+      } else if (kept.contains(drift.id())) {
+        states.add(new ResourceState(drift, Drift.Status.EXTRANEOUS));
+      }
+    }
+    return states;
+  }
+
+  /** Drift still outstanding after the latest pass: none once a pass corrected it. */
+  private static Optional<DriftReport> outstanding(Optional<PassResult> last) {
+    return last.filter(r -> r.status() != PassStatus.SYNCED && r.status() != PassStatus.IN_SYNC)
+        .flatMap(PassResult::driftReport);
+  }
+
+  private static String camel(Drift.Status status) {
+    return switch (status) {
+      case IN_SYNC -> "inSync";
+      case MISSING -> "missing";
+      case MODIFIED -> "modified";
+      case EXTRANEOUS -> "extraneous";
+    };
+  }
+
+  /**
+   * The drift still outstanding after the latest pass as redacted unified diffs, one per resource
+   * out of sync (what a pass corrected is in the history).
+   */
   public ObjectNode diff(Application app) {
     ObjectNode node = JSON.objectNode();
     node.put("application", app.name());
-    Optional<DriftReport> report = engine.lastResult(app.name()).flatMap(PassResult::driftReport);
+    Optional<DriftReport> report = outstanding(engine.lastResult(app.name()));
     node.put("revision", report.map(DriftReport::revision).orElse(""));
     ArrayNode resources = node.putArray("resources");
     StringBuilder text = new StringBuilder();

@@ -29,7 +29,8 @@
           }
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
           var current = document.getElementById("main");
-          if (fresh && current) {
+          // Swap only what changed, so focus and selections survive a no-op refresh.
+          if (fresh && current && fresh.innerHTML !== current.innerHTML) {
             current.replaceWith(fresh);
           }
         })
@@ -40,6 +41,8 @@
   events.onopen = function () {
     live.textContent = "Live";
     live.classList.add("on");
+    // A pass may have finished between rendering this page and connecting: catch up once.
+    refresh();
   };
   events.onerror = function () {
     live.textContent = "Reconnecting…";
