@@ -8,9 +8,8 @@ import dev.gitops4j.web.Principal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** Server-rendered dashboard pages over the {@link Views} model; styles and script are static. */
 final class Pages {
@@ -27,6 +26,9 @@ final class Pages {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter HISTORY_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final String title;
   private final Views views;
@@ -215,14 +217,7 @@ final class Pages {
   }
 
   private void rollbackForm(Html h, Context ctx, String app) {
-    Set<String> revisions = new LinkedHashSet<>();
-    JsonNode records = views.history(views.application(app), 200).get("records");
-    for (JsonNode record : records) {
-      String revision = record.get("revision").asText();
-      if (!revision.isEmpty() && !record.get("status").asText().equals(Views.ACTION)) {
-        revisions.add(revision);
-      }
-    }
+    List<String> revisions = views.revisions(views.application(app));
     if (revisions.isEmpty()) {
       return;
     }
@@ -337,14 +332,14 @@ final class Pages {
       h.raw("<p class=\"muted\">Nothing recorded yet.</p></section>");
       return;
     }
-    h.raw("<table class=\"history\" id=\"history\"><thead><tr><th scope=\"col\">Time</th>")
+    h.raw("<table class=\"history\" id=\"history\"><thead><tr><th scope=\"col\">Time (UTC)</th>")
         .raw("<th scope=\"col\">Status</th><th scope=\"col\">Trigger</th>")
         .raw("<th scope=\"col\">Revision</th><th scope=\"col\">By</th>")
         .raw("<th scope=\"col\">What</th></tr></thead><tbody>");
     for (JsonNode record : records) {
       String status = record.get("status").asText();
       h.raw("<tr><td class=\"nowrap\">")
-          .text(TIME.format(Instant.parse(record.get("time").asText())))
+          .text(HISTORY_TIME.format(Instant.parse(record.get("time").asText())))
           .raw("</td><td><span class=\"badge s-")
           .text(status.toLowerCase(Locale.ROOT))
           .raw("\">")
@@ -479,7 +474,7 @@ final class Pages {
                 + last.get("durationMillis").asText()
                 + " ms · "
                 + last.get("writes").asText()
-                + " writes")
+                + (last.get("writes").asLong() == 1 ? " write" : " writes"))
         .raw("</div>");
   }
 

@@ -81,11 +81,18 @@ public final class Router {
     }
 
     boolean bearer() {
-      return request
-          .header("authorization")
-          .map(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
-          .orElse(false);
+      return isBearer(request);
     }
+  }
+
+  /**
+   * Whether the request carries {@code Authorization: Bearer …}, which no browser adds by itself.
+   */
+  private static boolean isBearer(WebRequest request) {
+    return request
+        .header("authorization")
+        .map(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+        .orElse(false);
   }
 
   public WebResponse handle(WebRequest request) {
@@ -123,7 +130,7 @@ public final class Router {
     Optional<String> id = sessions.id(request);
     String sessionId = id.orElseGet(sessions::newId);
     Principal principal;
-    if (new Call(request, segments, sessionId, false, null).bearer()) {
+    if (isBearer(request)) {
       principal =
           authenticator
               .authenticate(request)

@@ -238,6 +238,22 @@ public final class Views {
     return node;
   }
 
+  /** Revisions the application's passes reconciled, newest first: the rollback choices. */
+  public List<String> revisions(Application app) {
+    if (history == null) {
+      return List.of();
+    }
+    try {
+      return history.list(app.name(), MAX_HISTORY).stream()
+          .filter(r -> !r.revision().isEmpty() && !r.status().equals(ACTION))
+          .map(HistoryRecord::revision)
+          .distinct()
+          .toList();
+    } catch (IOException e) {
+      throw new WebError(503, "history_unavailable", "cannot read the history: " + e.getMessage());
+    }
+  }
+
   private static ObjectNode record(HistoryRecord record) {
     ObjectNode node = JSON.objectNode();
     node.put("time", record.time().toString());

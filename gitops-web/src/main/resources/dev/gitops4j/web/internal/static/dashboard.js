@@ -10,7 +10,8 @@
     return;
   }
   var timer = null;
-  function refresh() {
+  // Fetches this page again and swaps in its content if it changed; then calls done.
+  function refresh(done) {
     if (timer) {
       return;
     }
@@ -19,30 +20,36 @@
       var active = document.activeElement;
       // Never pull the page from under someone choosing a revision.
       if (active && active.tagName === "SELECT") {
+        if (done) {
+          done();
+        }
         return;
       }
       fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (res) { return res.ok ? res.text() : null; })
         .then(function (html) {
-          if (!html) {
-            return;
-          }
-          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("main");
           var current = document.getElementById("main");
           // Swap only what changed, so focus and selections survive a no-op refresh.
           if (fresh && current && fresh.innerHTML !== current.innerHTML) {
             current.replaceWith(fresh);
           }
         })
-        .catch(function () {});
+        .catch(function () {})
+        .then(function () {
+          if (done) {
+            done();
+          }
+        });
     }, 250);
   }
   var events = new EventSource(base + "/api/events");
   events.onopen = function () {
-    live.textContent = "Live";
-    live.classList.add("on");
-    // A pass may have finished between rendering this page and connecting: catch up once.
-    refresh();
+    // A pass may have finished between rendering this page and connecting: catch up first.
+    refresh(function () {
+      live.textContent = "Live";
+      live.classList.add("on");
+    });
   };
   events.onerror = function () {
     live.textContent = "Reconnecting…";
