@@ -208,6 +208,10 @@ class DashboardApiTest {
             "Bearer " + ALICE),
         415,
         "application/json");
+    assertError(
+        fx.postJson("/api/applications/shop/sync", "{\"x\":\"" + "a".repeat(70_000) + "\"}", ALICE),
+        413,
+        "request body over 65536 bytes");
     assertThat(fx.actionRecords("shop")).isEmpty();
   }
 

@@ -182,6 +182,19 @@ class PageSecurityTest {
   }
 
   @Test
+  void aSignInLastsTheSessionTimeout() {
+    Browser alice = signIn(ALICE);
+    fx.clock.advance(java.time.Duration.ofHours(8).minusMinutes(1));
+    assertThat(fx.get("/apps/shop", "Cookie", alice.cookie).bodyText()).contains("Signed in as");
+
+    fx.clock.advance(java.time.Duration.ofMinutes(1));
+
+    assertThat(fx.get("/apps/shop", "Cookie", alice.cookie).bodyText())
+        .doesNotContain("Signed in as");
+    assertThat(approve(alice, alice.csrf).status()).isEqualTo(401);
+  }
+
+  @Test
   void pagesCarrySecurityHeaders() {
     WebResponse page = fx.get("/");
 
