@@ -120,6 +120,19 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * The registered application named {@code name}, if any: its source, target (with the target's
+   * redacting {@link Target#unifiedDiff()}) and policy, for tools that show it to people.
+   */
+  public Optional<Application> application(String name) {
+    Objects.requireNonNull(name, "name");
+    try {
+      return Optional.of(scheduler.runtime(name).app);
+    } catch (java.util.NoSuchElementException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Requests a pass now. Requests that arrive while a pass runs are coalesced into one more pass.
    *
    * @return the result of the next pass that starts after this call

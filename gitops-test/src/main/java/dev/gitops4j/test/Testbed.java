@@ -151,6 +151,16 @@ public final class Testbed {
     return executable("GITOPS4J_AGE_KEYGEN", "age-keygen");
   }
 
+  /** Debian's headless-capable Chromium, for browser tests. */
+  public Path chromium() {
+    return executable("GITOPS4J_CHROMIUM", "Chromium");
+  }
+
+  /** The chromedriver of the same build as {@link #chromium()}. */
+  public Path chromedriver() {
+    return executable("GITOPS4J_CHROMEDRIVER", "chromedriver");
+  }
+
   /** The Terraform binary, when it could be built. */
   public Optional<Path> terraform() {
     String value = env.getOrDefault("GITOPS4J_TERRAFORM", "");
