@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
   public Optional<Application> application(String name) {
     Objects.requireNonNull(name, "name");
     try {
-      return Optional.of(scheduler.runtime(name).app);
+      return Optional.of(scheduler.runtime(name).app());
     } catch (java.util.NoSuchElementException e) {
       return Optional.empty();
     }
