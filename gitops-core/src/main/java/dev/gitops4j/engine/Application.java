@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *     {@code passTimeout} (set it for targets whose passes are long, such as a Terraform apply)
  * @param syncWindows when passes may write (see {@link SyncWindow}); empty: always
  * @param waveHealth whether a wave waits for the earlier ones to be healthy, or null: it does not
+ * @param dependsOn applications that must be synced at their current revision and healthy before a
+ *     pass of this one writes
  */
 public record Application(
     String name,
@@ -28,7 +30,8 @@ public record Application(
     Duration interval,
     Duration passTimeout,
     List<SyncWindow> syncWindows,
-    WaveHealth waveHealth) {
+    WaveHealth waveHealth,
+    List<String> dependsOn) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -49,6 +52,10 @@ public record Application(
       throw new IllegalArgumentException("passTimeout of " + name + " must be positive");
     }
     syncWindows = List.copyOf(syncWindows);
+    dependsOn = List.copyOf(dependsOn);
+    if (dependsOn.contains(name)) {
+      throw new IllegalArgumentException("application " + name + " cannot depend on itself");
+    }
   }
 
   public static Builder builder(String name) {
@@ -65,6 +72,7 @@ public record Application(
     private Duration passTimeout;
     private final List<SyncWindow> syncWindows = new ArrayList<>();
     private WaveHealth waveHealth;
+    private final List<String> dependsOn = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -108,9 +116,21 @@ public record Application(
       return this;
     }
 
+    /**
+     * Applications whose current revision must be synced and healthy before a pass of this one
+     * writes (a cluster's ingress controller before the apps behind it, the Terraform that makes a
+     * database before the schema). A cycle is refused when the last application of it registers.
+     */
+    public Builder dependsOn(String... applications) {
+      for (String application : applications) {
+        dependsOn.add(Objects.requireNonNull(application, "application"));
+      }
+      return this;
+    }
+
     public Application build() {
       return new Application(
-          name, source, target, policy, interval, passTimeout, syncWindows, waveHealth);
+          name, source, target, policy, interval, passTimeout, syncWindows, waveHealth, dependsOn);
     }
   }
 }

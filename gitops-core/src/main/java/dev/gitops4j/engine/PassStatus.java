@@ -15,6 +15,12 @@ public enum PassStatus {
    * the error says what it waits for, and the next pass follows after the poll interval.
    */
   PROGRESSING,
+  /**
+   * A plan waits for a dependency ({@code Application.dependsOn}) to be synced at its current
+   * revision and healthy; the error says which; nothing was written. The pass runs again when the
+   * dependency gets there.
+   */
+  WAITING,
   /** A plan waits for approval. */
   AWAITING_APPROVAL,
   /** The pass failed; see the error. */

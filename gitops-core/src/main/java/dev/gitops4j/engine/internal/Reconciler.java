@@ -56,6 +56,7 @@ public final class Reconciler {
   private final Function<String, CircuitBreaker> breakers;
   private final PolicyGate gate;
   private final HealthAssessment health;
+  private final DependencyGate dependencies;
   private final PassRecorder recorder;
   private final Fence fence;
 
@@ -83,17 +84,19 @@ public final class Reconciler {
     this.breakers = breakers;
     this.gate = new PolicyGate(listener, diffText);
     this.health = new HealthAssessment(listener);
+    this.dependencies = new DependencyGate(state);
   }
 
   /** Runs one pass. {@code cancelled} turns true when the engine shuts down. */
-  public PassResult reconcile(AppRuntime rt, Trigger trigger, BooleanSupplier cancelled) {
+  public PassResult reconcile(
+      AppRuntime rt, Trigger trigger, BooleanSupplier cancelled, DependencyGate.Peers peers) {
     Application app = rt.app();
     MDC.put("application", app.name());
     listener.passStarted(app.name(), trigger);
     Pass pass = new Pass(rt, trigger, clock);
     PassResult result;
     try {
-      result = run(pass, cancelled);
+      result = run(pass, cancelled, peers);
     } catch (PassFailure failure) {
       pass.error = failure.getMessage();
       pass.retryable = failure.retryable;
@@ -119,7 +122,8 @@ public final class Reconciler {
     return result;
   }
 
-  private PassResult run(Pass pass, BooleanSupplier cancelled) throws PassFailure {
+  private PassResult run(Pass pass, BooleanSupplier cancelled, DependencyGate.Peers peers)
+      throws PassFailure {
     AppRuntime rt = pass.rt;
     Application app = rt.app();
     try {
@@ -155,7 +159,7 @@ public final class Reconciler {
     BreakerGuard guard = new BreakerGuard(breakers.apply(target.endpoint()));
     Inventory inventory = loadInventory(rt);
     try (TargetSession session = open(guard, target, app, pass.revision, inventory)) {
-      return run(pass, session, guard, rendered.desired(), inventory, cancelled);
+      return run(pass, session, guard, rendered.desired(), inventory, cancelled, peers);
     }
   }
 
@@ -178,7 +182,8 @@ public final class Reconciler {
       BreakerGuard guard,
       DesiredState desired,
       Inventory inventory,
-      BooleanSupplier cancelled)
+      BooleanSupplier cancelled,
+      DependencyGate.Peers peers)
       throws PassFailure {
     AppRuntime rt = pass.rt;
     Application app = rt.app();
@@ -209,6 +214,15 @@ public final class Reconciler {
       pass.error = closedBy;
       health.assess(pass, desired, live);
       return pass.finish(PassStatus.OUT_OF_SYNC);
+    }
+    String waitingFor =
+        pass.plan.isEmpty() || policy.mode() == SyncPolicy.Mode.DETECT_ONLY
+            ? null
+            : dependencies.waitingFor(app, peers);
+    if (waitingFor != null) {
+      pass.error = waitingFor;
+      health.assess(pass, desired, live);
+      return pass.finish(PassStatus.WAITING);
     }
     String approvedPlanId = takeApproval(pass);
 

@@ -45,6 +45,23 @@ public final class Scheduler {
   private final Map<String, AppRuntime> runtimes = new LinkedHashMap<>();
   private final Queue<AppRuntime> ready = new ArrayDeque<>();
   private int running;
+  private final DependencyGate.Peers peers =
+      new DependencyGate.Peers() {
+        @Override
+        public AppRuntime find(String name) {
+          synchronized (Scheduler.this) {
+            return runtimes.get(name);
+          }
+        }
+
+        @Override
+        public void nudge(String name) {
+          AppRuntime dependency = find(name);
+          if (dependency != null) {
+            request(dependency, Trigger.INTERVAL);
+          }
+        }
+      };
   private boolean started;
   private volatile boolean closing;
 
@@ -72,6 +89,14 @@ public final class Scheduler {
       if (runtimes.containsKey(app.name())) {
         throw new IllegalArgumentException("application " + app.name() + " is already registered");
       }
+      List<String> cycle = cycleThrough(app);
+      if (!cycle.isEmpty()) {
+        throw new IllegalArgumentException(
+            "application "
+                + app.name()
+                + " closes a dependency cycle: "
+                + String.join(" -> ", cycle));
+      }
       runtimes.put(app.name(), rt);
       activate = started;
     }
@@ -84,6 +109,29 @@ public final class Scheduler {
    * Removes an application: pending requests fail, no new pass starts, and this returns once the
    * pass in flight (if any) finished, so the name can be registered again safely.
    */
+  /** Guarded by this: the path app -> ... -> app through dependsOn, or empty when there is none. */
+  private List<String> cycleThrough(Application app) {
+    java.util.Deque<String> path = new ArrayDeque<>();
+    path.add(app.name());
+    return search(app, app.name(), path, new java.util.HashSet<>()) ? List.copyOf(path) : List.of();
+  }
+
+  private boolean search(
+      Application from, String start, java.util.Deque<String> path, java.util.Set<String> seen) {
+    for (String next : from.dependsOn()) {
+      path.addLast(next);
+      if (next.equals(start)) {
+        return true;
+      }
+      AppRuntime rt = runtimes.get(next);
+      if (rt != null && seen.add(next) && search(rt.app(), start, path, seen)) {
+        return true;
+      }
+      path.removeLast();
+    }
+    return false;
+  }
+
   public void unregister(String name) {
     AppRuntime rt;
     synchronized (this) {
@@ -325,6 +373,9 @@ public final class Scheduler {
         notifyAll();
       }
     }
+    if (result != null && result.status() != PassStatus.WAITING) {
+      wakeDependents(rt, result);
+    }
     for (CompletableFuture<PassResult> waiter : waiters) {
       if (result != null) {
         waiter.complete(result);
@@ -333,6 +384,34 @@ public final class Scheduler {
       }
     }
     dispatch();
+  }
+
+  /** A dependency got to a synced, healthy state: passes that wait for it run now. */
+  private void wakeDependents(AppRuntime dependency, PassResult result) {
+    boolean ready =
+        (result.status() == PassStatus.SYNCED || result.status() == PassStatus.IN_SYNC)
+            && result.health().status() == dev.gitops4j.model.HealthStatus.HEALTHY;
+    if (!ready) {
+      return;
+    }
+    List<AppRuntime> all;
+    synchronized (this) {
+      all = List.copyOf(runtimes.values());
+    }
+    for (AppRuntime rt : all) {
+      if (!rt.app().dependsOn().contains(dependency.app().name())) {
+        continue;
+      }
+      boolean idle;
+      synchronized (rt) {
+        idle = rt.state == AppRuntime.State.IDLE;
+      }
+      PassResult last = rt.lastResult;
+      // A pass in flight may be deciding to wait right now: it gets one more pass.
+      if (!idle || (last != null && last.status() == PassStatus.WAITING)) {
+        request(rt, Trigger.INTERVAL);
+      }
+    }
   }
 
   private Duration passTimeout(AppRuntime rt) {
@@ -359,7 +438,7 @@ public final class Scheduler {
             TimeUnit.MILLISECONDS);
     try {
       return reconciler.reconcile(
-          rt, trigger, () -> closing || Thread.currentThread().isInterrupted());
+          rt, trigger, () -> closing || Thread.currentThread().isInterrupted(), peers);
     } finally {
       synchronized (guard) {
         finished[0] = true;
