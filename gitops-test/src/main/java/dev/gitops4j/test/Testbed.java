@@ -109,6 +109,11 @@ public final class Testbed {
     return executable("GITOPS4J_AGE_KEYGEN", "age-keygen");
   }
 
+  /** The gpg binary, for OpenPGP test keys. */
+  public Path gpg() {
+    return executable("GITOPS4J_GPG", "gpg");
+  }
+
   /** The Terraform binary, when it could be built. */
   public Optional<Path> terraform() {
     String value = env.getOrDefault("GITOPS4J_TERRAFORM", "");
