@@ -14,6 +14,8 @@ import dev.gitops4j.k8s.internal.KubeRenderer;
 import dev.gitops4j.k8s.internal.KubeSession;
 import dev.gitops4j.k8s.internal.Marks;
 import dev.gitops4j.k8s.internal.Settings;
+import dev.gitops4j.sops.SopsDecryptor;
+import dev.gitops4j.sops.SopsKeys;
 import dev.gitops4j.sync.InventoryStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -173,6 +175,8 @@ public final class KubernetesTarget implements AutoCloseable {
     private String impersonateUser;
     private List<String> impersonateGroups = List.of();
     private final List<HealthCheck> customHealthChecks = new ArrayList<>();
+    private SopsDecryptor decryptor;
+    private Substitution substitution;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -228,6 +232,26 @@ public final class KubernetesTarget implements AutoCloseable {
     /** The kubectl used to build kustomizations (default: {@code kubectl} on the PATH). */
     public Builder kubectl(Path kubectl) {
       this.kubectl = Objects.requireNonNull(kubectl, "kubectl");
+      return this;
+    }
+
+    /**
+     * Decrypts SOPS-encrypted YAML and JSON files of each revision with {@code keys} before
+     * anything is built (default: none, and encrypted files are applied as they are written). Only
+     * Secrets may hold encrypted values, since only their values are redacted in diffs, history and
+     * events; a file that does not decrypt makes the revision invalid. See docs/sops.md.
+     */
+    public Builder decryption(SopsKeys keys) {
+      this.decryptor = SopsDecryptor.custom(keys).onlyKinds("Secret").build();
+      return this;
+    }
+
+    /**
+     * Substitutes {@code ${var}} variables into plain manifests and the kustomize output, after the
+     * build (default: none). Helm releases are not substituted.
+     */
+    public Builder substitute(Substitution substitution) {
+      this.substitution = Objects.requireNonNull(substitution, "substitution");
       return this;
     }
 
@@ -326,7 +350,9 @@ public final class KubernetesTarget implements AutoCloseable {
               allowedNamespaces,
               allowedKinds,
               establishTimeout,
-              listThreshold);
+              listThreshold,
+              decryptor,
+              substitution);
       List<HealthCheck> checks = new ArrayList<>(customHealthChecks);
       checks.addAll(KubernetesHealthChecks.all());
       return new KubernetesTarget(effective, settings, checks);

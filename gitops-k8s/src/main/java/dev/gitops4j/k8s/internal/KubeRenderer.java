@@ -22,11 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Plain manifests or a kustomization, then Kubernetes checks: each kind's scope is known (built-in
- * table, a CRD of the same revision, or discovery), namespaced objects without a namespace get the
- * default one, cluster-scoped objects declare none, names, namespaces, labels and annotation keys
- * follow the API server's rules, and allow-lists of namespaces and kinds hold. Every problem is
- * reported with its file and line before anything is written.
+ * SOPS files decrypted, plain manifests or a kustomization with variables substituted after the
+ * build (or a Helm release), then Kubernetes checks: each kind's scope is known (built-in table, a
+ * CRD of the same revision, or discovery), namespaced objects without a namespace get the default
+ * one, cluster-scoped objects declare none, names, namespaces, labels and annotation keys follow
+ * the API server's rules, and allow-lists of namespaces and kinds hold. Every problem is reported
+ * with its file and line before anything is written.
  */
 public final class KubeRenderer implements Renderer {
 
@@ -72,20 +73,26 @@ public final class KubeRenderer implements Renderer {
   @Override
   public DesiredState render(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
-    Snapshot input = snapshot;
+    // Decrypted before any build, so kustomize generators and helm values read plaintext.
+    Snapshot source =
+        settings.decryptor() == null ? snapshot : settings.decryptor().decrypt(snapshot);
+    Snapshot input = source;
     String namespace = settings.defaultNamespace();
     if (release != null) {
       if (!release.namespace().isEmpty()) {
         namespace = release.namespace();
       }
       List<SourceFile> rendered =
-          helm.template(snapshot, release, namespace, cluster.helmCapabilities());
+          helm.template(source, release, namespace, cluster.helmCapabilities());
       input = new Snapshot(snapshot.revision(), snapshot.commit(), rendered);
     } else {
-      Optional<String> kustomization = Kustomize.kustomization(snapshot);
+      Optional<String> kustomization = Kustomize.kustomization(source);
       if (kustomization.isPresent()) {
-        SourceFile built = kustomize.build(snapshot, kustomization.get());
+        SourceFile built = kustomize.build(source, kustomization.get());
         input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
+      }
+      if (settings.substitution() != null) {
+        input = Substitutor.apply(settings.substitution(), input);
       }
     }
     DesiredState plain = manifests.render(input);
