@@ -104,6 +104,11 @@ public final class Testbed {
     return executable("GITOPS4J_SOPS", "sops");
   }
 
+  /** The age binary. */
+  public Path age() {
+    return executable("GITOPS4J_AGE", "age");
+  }
+
   /** The age-keygen binary. */
   public Path ageKeygen() {
     return executable("GITOPS4J_AGE_KEYGEN", "age-keygen");
