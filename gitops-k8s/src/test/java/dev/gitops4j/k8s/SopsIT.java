@@ -101,8 +101,13 @@ class SopsIT extends CountedCluster {
             .decryption(SopsKeys.custom().ageKeyFile(ageKey).build())
             .substitute(Substitution.of(Map.of("env", "prod")))
             .build();
+    String token = "env-t0ken-9001";
     String kustomization =
-        "namespace: sops-kust\nnamePrefix: shop-\nresources:\n- secret.enc.yaml\n- app.yaml\n";
+        "namespace: sops-kust\nnamePrefix: shop-\nresources:\n- secret.enc.yaml\n- app.yaml\n"
+            + "secretGenerator:\n- name: env\n  envs:\n  - app.enc.env\n"
+            + "generatorOptions:\n  disableNameSuffixHash: true\n";
+    String env =
+        sops.encrypt("app.env", "API_TOKEN=" + token + "\nREGION=eu\n", "--age", recipient);
     String app =
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n"
             + "  env: ${env}\n  tier: ${tier:=gold}\n  literal: $${env}\n";
@@ -120,12 +125,26 @@ class SopsIT extends CountedCluster {
               "^(data|stringData)$");
       rig.commit(
           files(
-              "kustomization.yaml", kustomization, "secret.enc.yaml", encrypted, "app.yaml", app));
+              "kustomization.yaml",
+              kustomization,
+              "secret.enc.yaml",
+              encrypted,
+              "app.yaml",
+              app,
+              "app.enc.env",
+              env));
       PassResult created = rig.pass();
       assertThat(created.status()).as(created.error()).isEqualTo(PassStatus.SYNCED);
       // kustomize saw plaintext: its prefix and namespace apply to the decrypted Secret.
       assertThat(livePassword("sops-kust", "shop-db")).isEqualTo(first);
       assertThat(configValue("sops-kust", "shop-app", "env")).isEqualTo("prod");
+      // The encrypted dotenv file fed kustomize's secretGenerator as plaintext.
+      Secret generated = client.secrets().inNamespace("sops-kust").withName("shop-env").get();
+      assertThat(
+              new String(
+                  Base64.getDecoder().decode(generated.getData().get("API_TOKEN")),
+                  StandardCharsets.UTF_8))
+          .isEqualTo(token);
       assertThat(configValue("sops-kust", "shop-app", "tier")).isEqualTo("gold");
       assertThat(configValue("sops-kust", "shop-app", "literal")).isEqualTo("${env}");
 
@@ -146,7 +165,15 @@ class SopsIT extends CountedCluster {
               "--encrypted-regex",
               "^(data|stringData)$");
       rig.commit(
-          files("kustomization.yaml", kustomization, "secret.enc.yaml", rotated, "app.yaml", app));
+          files(
+              "kustomization.yaml",
+              kustomization,
+              "secret.enc.yaml",
+              rotated,
+              "app.yaml",
+              app,
+              "app.enc.env",
+              env));
       counter.reset();
       PassResult changed = rig.pass();
       assertThat(changed.status()).as(changed.error()).isEqualTo(PassStatus.SYNCED);
@@ -160,7 +187,15 @@ class SopsIT extends CountedCluster {
           rotated.replace(
               line, line.replace(data, (data.charAt(0) == 'A' ? "B" : "A") + data.substring(1)));
       rig.commit(
-          files("kustomization.yaml", kustomization, "secret.enc.yaml", tampered, "app.yaml", app));
+          files(
+              "kustomization.yaml",
+              kustomization,
+              "secret.enc.yaml",
+              tampered,
+              "app.yaml",
+              app,
+              "app.enc.env",
+              env));
       counter.reset();
       PassResult refused = rig.pass();
       assertThat(refused.status()).isEqualTo(PassStatus.FAILED);
@@ -175,7 +210,7 @@ class SopsIT extends CountedCluster {
       String recorded = everythingRecorded(rig, "sops-kust", created, noop, changed, refused);
       System.err.flush();
       String logged = logs.toString(StandardCharsets.UTF_8);
-      for (String value : new String[] {first, second}) {
+      for (String value : new String[] {first, second, token}) {
         String b64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
         assertThat(recorded).doesNotContain(value).doesNotContain(b64);
         assertThat(logged).doesNotContain(value).doesNotContain(b64);

@@ -23,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decrypts SOPS-encrypted YAML and JSON files in-process, without the {@code sops} binary.
+ * Decrypts SOPS-encrypted files in-process, without the {@code sops} binary: YAML and JSON
+ * documents, dotenv files ({@code .env}) and files SOPS encrypted whole (its binary format).
  * Immutable configuration, thread-safe; start from {@link #of(SopsKeys)} or {@link #custom}.
  *
- * <p>A file is SOPS-encrypted when its documents carry a {@code sops} mapping with a {@code mac}.
- * Its data key is opened with an age X25519 identity or an OpenPGP secret key of the {@link
- * SopsKeys}; each value the file's rules ({@code encrypted_regex}, {@code unencrypted_suffix} and
- * the others SOPS writes) mark as encrypted is decrypted and authenticated with its key path, and
- * the MAC over all values is verified, so a changed, moved, added or removed value is refused. The
- * plaintext is written back in place: values keep their lines, the {@code sops} block becomes blank
- * lines.
+ * <p>A YAML or JSON file is SOPS-encrypted when its documents carry a {@code sops} mapping with a
+ * {@code mac}; a dotenv file when it has a {@code sops_mac} line. Its data key is opened with an
+ * age X25519 identity or an OpenPGP secret key of the {@link SopsKeys}; each value the file's rules
+ * ({@code encrypted_regex}, {@code unencrypted_suffix} and the others SOPS writes) mark as
+ * encrypted is decrypted and authenticated with its key path, and the MAC over all values is
+ * verified, so a changed, moved, added or removed value is refused. The plaintext is written back
+ * in place: values keep their lines, the {@code sops} block becomes blank lines.
  *
  * <p>Every problem names the file, line and key path, never a value. Decrypted files are remembered
  * by path and content (up to 1,000 files), so an unchanged revision is not decrypted again.
@@ -244,8 +245,9 @@ public final class SopsDecryptor {
     }
 
     /**
-     * Refuses a decrypted document holding encrypted values unless its top-level {@code kind} is
-     * one of {@code kinds}, e.g. {@code Secret}: values of other kinds would not be redacted.
+     * Refuses a decrypted YAML or JSON document holding encrypted values unless its top-level
+     * {@code kind} is one of {@code kinds}, e.g. {@code Secret}: values of other kinds would not be
+     * redacted. Dotenv and binary files have no kind and are not checked.
      */
     public Builder onlyKinds(String... kinds) {
       if (kinds.length == 0) {

@@ -121,6 +121,44 @@ class SopsDecryptionIT {
   }
 
   @Test
+  void dotenvDecryptsToWhatSopsGives() throws Exception {
+    String env =
+        "DB_PASSWORD=env-s3cr3t\n# a comment\nEMPTY=\nMULTI=one\\ntwo\nURL=postgres://u:p@h/d?x=1\n";
+    String encrypted = sops.encrypt("app.env", env, "--age", recipient);
+    assertThat(encrypted).contains("sops_mac=").doesNotContain("env-s3cr3t");
+    String ours = decryptToText(ageDecryptor(), "app.env", encrypted);
+    String theirs = sops.decrypt("app.env", encrypted, ageKey);
+    assertThat(envEntries(ours))
+        .isEqualTo(envEntries(theirs))
+        .containsEntry("DB_PASSWORD", "env-s3cr3t");
+    assertThat(envEntries(ours)).containsEntry("MULTI", "one\\ntwo");
+
+    String tampered = encrypted.replace("EMPTY=", "EMPTY=x");
+    assertThatThrownBy(() -> ageDecryptor().decrypt(SourceFile.of("app.env", tampered)))
+        .hasMessageContaining("app.env")
+        .hasMessageContaining("EMPTY");
+  }
+
+  @Test
+  void binaryFileDecryptsToWhatSopsGives() throws Exception {
+    String pem = "-----BEGIN PRIVATE KEY-----\nbinary-s3cr3t-body\n-----END PRIVATE KEY-----\n";
+    String encrypted = sops.encrypt("tls.key", pem, "--age", recipient);
+    assertThat(encrypted).startsWith("{").doesNotContain("binary-s3cr3t-body");
+    String ours = decryptToText(ageDecryptor(), "tls.key", encrypted);
+    assertThat(ours).isEqualTo(sops.decrypt("tls.key", encrypted, ageKey)).isEqualTo(pem);
+  }
+
+  static java.util.Map<String, String> envEntries(String text) {
+    java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        entries.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    }
+    return entries;
+  }
+
+  @Test
   void encryptedRegexLeavesOtherValuesAndHonoursTheMac() throws Exception {
     String encrypted =
         sops.encrypt(

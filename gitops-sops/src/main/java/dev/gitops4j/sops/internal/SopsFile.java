@@ -72,6 +72,8 @@ public final class SopsFile {
   private final List<Problem> problems = new ArrayList<>();
   // Token in the file -> literal that replaces it.
   private final Map<String, String> replacements = new HashMap<>();
+  // Token in the file -> its plaintext bytes.
+  private final Map<String, byte[]> plainBytes = new HashMap<>();
 
   private SopsFile(SourceFile source) {
     this.source = source;
@@ -94,20 +96,26 @@ public final class SopsFile {
   }
 
   /**
-   * Decrypts {@code file} when one of its documents has SOPS metadata.
+   * Decrypts {@code file} when it is SOPS-encrypted: YAML ({@code .yaml}, {@code .yml}) and JSON
+   * ({@code .json}) documents with a {@code sops} mapping, dotenv files ({@code .env}) with {@code
+   * sops_} lines, and any other file that SOPS encrypted whole (its "binary" format).
    *
    * @return null when the file is not SOPS-encrypted
    * @throws InvalidDesiredStateException naming file, line and key path of every problem
    */
   public static Decrypted decrypt(SourceFile file, DataKeys keys)
       throws InvalidDesiredStateException {
-    if (!DECODER.accepts(file) || !mayBeEncrypted(file)) {
+    if (!mayBeEncrypted(file)) {
       return null;
     }
-    return new SopsFile(file).run(keys);
+    SopsFile sops = new SopsFile(file);
+    if (DECODER.accepts(file)) {
+      return sops.structured(keys);
+    }
+    return file.extension().equals("env") ? sops.dotenv(keys) : sops.binary(keys);
   }
 
-  private Decrypted run(DataKeys keys) throws InvalidDesiredStateException {
+  private Decrypted structured(DataKeys keys) throws InvalidDesiredStateException {
     List<Manifest> manifests = DECODER.decode(source);
     JsonNode metadata = null;
     for (Manifest manifest : manifests) {
@@ -120,7 +128,7 @@ public final class SopsFile {
     if (metadata == null) {
       return null;
     }
-    Origin fileOrigin = Origin.of(source.path(), 0);
+    List<ObjectNode> bodies = new ArrayList<>();
     for (Manifest manifest : manifests) {
       if (!metadata.equals(manifest.body().get("sops"))) {
         throw new InvalidDesiredStateException(
@@ -128,7 +136,159 @@ public final class SopsFile {
                 manifest.origin(),
                 "SOPS: every document of an encrypted file must carry the same sops metadata"));
       }
+      ObjectNode body = manifest.body().deepCopy();
+      body.remove("sops");
+      bodies.add(body);
     }
+    List<Boolean> encrypted = decryptValues(bodies, metadata, keys);
+    List<JsonNode> documents = List.copyOf(bodies);
+    return new Decrypted(new SourceFile(source.path(), rewrite(documents)), documents, encrypted);
+  }
+
+  /**
+   * A dotenv file: {@code KEY=value} lines ({@code \n} stands for a newline), {@code #} comments,
+   * and the metadata flattened into {@code sops_} lines ({@code sops_age__list_0__map_enc=...}).
+   */
+  private Decrypted dotenv(DataKeys keys) throws InvalidDesiredStateException {
+    String[] lines = text.split("\n", -1);
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+    List<String> keysInOrder = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidDesiredStateException(
+            new Problem(Origin.of(source.path(), i + 1), "SOPS: not a KEY=value line"));
+      }
+      String name = line.substring(0, eq);
+      String value = line.substring(eq + 1).replace("\\n", "\n");
+      if (name.startsWith("sops_")) {
+        unflatten(metadata, name.substring(5), value, i + 1);
+      } else if (body.has(name)) {
+        throw new InvalidDesiredStateException(
+            new Problem(Origin.of(source.path(), i + 1), "SOPS: duplicate key " + name));
+      } else {
+        body.put(name, value);
+        keysInOrder.add(name);
+      }
+    }
+    if (!metadata.has("mac")) {
+      return null;
+    }
+    decryptValues(List.of(body), metadata, keys);
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) {
+      if (line.startsWith("sops_")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (line.isEmpty() || line.startsWith("#") || eq <= 0) {
+        out.append(line).append('\n');
+        continue;
+      }
+      String name = line.substring(0, eq);
+      out.append(name)
+          .append('=')
+          .append(body.path(name).asText().replace("\n", "\\n"))
+          .append('\n');
+    }
+    // split(-1) gave one empty string after the last newline.
+    String plain = out.length() > 0 ? out.substring(0, out.length() - 1) : "";
+    return new Decrypted(
+        new SourceFile(source.path(), plain.getBytes(StandardCharsets.UTF_8)),
+        List.of(),
+        List.of());
+  }
+
+  /** {@code sops_} keys: {@code __list_N} indexes a list, {@code __map_K} a mapping. */
+  private void unflatten(ObjectNode root, String flat, String value, int line)
+      throws InvalidDesiredStateException {
+    String[] segments = flat.split("__");
+    JsonNode parent = root;
+    Object accessor = segments[0];
+    for (int s = 1; s <= segments.length; s++) {
+      boolean last = s == segments.length;
+      JsonNode child;
+      if (last) {
+        child = JsonNodeFactory.instance.textNode(value);
+      } else {
+        JsonNode existing =
+            accessor instanceof Integer index ? parent.get(index) : parent.get((String) accessor);
+        child =
+            existing != null && !existing.isNull()
+                ? existing
+                : segments[s].startsWith("list_")
+                    ? JsonNodeFactory.instance.arrayNode()
+                    : JsonNodeFactory.instance.objectNode();
+      }
+      if (accessor instanceof Integer index && parent instanceof ArrayNode array) {
+        while (array.size() <= index) {
+          array.addNull();
+        }
+        array.set(index, child);
+      } else if (accessor instanceof String name && parent instanceof ObjectNode object) {
+        object.set(name, child);
+      } else {
+        throw new InvalidDesiredStateException(
+            new Problem(
+                Origin.of(source.path(), line), "SOPS: malformed metadata key sops_" + flat));
+      }
+      if (last) {
+        return;
+      }
+      parent = child;
+      String segment = segments[s];
+      try {
+        accessor =
+            segment.startsWith("list_")
+                ? (Object) Integer.valueOf(segment.substring(5))
+                : segment.startsWith("map_") ? segment.substring(4) : null;
+      } catch (NumberFormatException e) {
+        accessor = null;
+      }
+      if (accessor == null) {
+        throw new InvalidDesiredStateException(
+            new Problem(
+                Origin.of(source.path(), line), "SOPS: malformed metadata key sops_" + flat));
+      }
+    }
+  }
+
+  /** A whole file SOPS encrypted as one value: JSON {@code {"data": ENC[...], "sops": {...}}}. */
+  private Decrypted binary(DataKeys keys) throws InvalidDesiredStateException {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(source.content());
+    } catch (java.io.IOException e) {
+      return null;
+    }
+    if (tree == null
+        || !tree.isObject()
+        || tree.size() != 2
+        || !tree.path("data").isTextual()
+        || !tree.path("sops").has("mac")) {
+      return null;
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.set("data", tree.get("data"));
+    decryptValues(List.of(body), tree.get("sops"), keys);
+    byte[] plain = plainBytes.get(tree.get("data").textValue());
+    return new Decrypted(
+        new SourceFile(source.path(), plain == null ? new byte[0] : plain), List.of(), List.of());
+  }
+
+  /**
+   * Decrypts every value of {@code bodies} in place and verifies the MAC over all of them.
+   *
+   * @return for each body, whether it held an encrypted value
+   */
+  private List<Boolean> decryptValues(List<ObjectNode> bodies, JsonNode metadata, DataKeys keys)
+      throws InvalidDesiredStateException {
+    Origin fileOrigin = Origin.of(source.path(), 0);
     Rules rules = Rules.of(metadata, fileOrigin);
     byte[] key;
     try {
@@ -142,22 +302,17 @@ public final class SopsFile {
       // SOPS seeds this MAC with SHA-256("sops") so it never equals the MAC over all values.
       update(mac, sha256("sops".getBytes(StandardCharsets.US_ASCII)));
     }
-    List<JsonNode> documents = new ArrayList<>();
     List<Boolean> encrypted = new ArrayList<>();
-    for (Manifest manifest : manifests) {
-      ObjectNode body = manifest.body().deepCopy();
-      body.remove("sops");
+    for (ObjectNode body : bodies) {
       int before = replacements.size();
       walkObject(body, new ArrayList<>(), key, rules, mac);
-      documents.add(body);
       encrypted.add(replacements.size() > before);
     }
     if (!problems.isEmpty()) {
       throw new InvalidDesiredStateException(problems);
     }
     verifyMac(metadata, key, mac);
-    return new Decrypted(
-        new SourceFile(source.path(), rewrite(documents)), List.copyOf(documents), encrypted);
+    return encrypted;
   }
 
   private void walkObject(
@@ -229,6 +384,7 @@ public final class SopsFile {
       return value;
     }
     update(mac, plain);
+    plainBytes.put(value.textValue(), plain);
     JsonNode decrypted = typed(plain, sealed.type(), where, value.textValue());
     if (decrypted != null) {
       replacements.put(value.textValue(), literal(decrypted));
