@@ -3,6 +3,7 @@ package dev.gitops4j.sops;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gitops4j.model.Problem;
 import dev.gitops4j.render.InvalidDesiredStateException;
+import dev.gitops4j.render.Renderer;
 import dev.gitops4j.sops.internal.AgeFile;
 import dev.gitops4j.sops.internal.AgeIdentity;
 import dev.gitops4j.sops.internal.PgpSecretKeys;
@@ -124,6 +125,15 @@ public final class SopsDecryptor {
       throw new InvalidDesiredStateException(problems);
     }
     return changed ? new Snapshot(snapshot.revision(), snapshot.commit(), files) : snapshot;
+  }
+
+  /**
+   * {@code renderer} behind this decryptor: each snapshot is decrypted before {@code renderer} sees
+   * it, e.g. {@code decryptor.decrypting(ManifestRenderer.ofDefaults())} for a custom target.
+   */
+  public Renderer decrypting(Renderer renderer) {
+    Objects.requireNonNull(renderer, "renderer");
+    return snapshot -> renderer.render(decrypt(snapshot));
   }
 
   private void checkKinds(SourceFile file, SopsFile.Decrypted decrypted)

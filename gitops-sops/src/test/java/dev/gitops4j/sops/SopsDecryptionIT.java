@@ -277,6 +277,40 @@ class SopsDecryptionIT {
   }
 
   @Test
+  void decryptingRendererHandsPlaintextToAnyRenderer() throws Exception {
+    String encrypted = sops.encrypt("r.yaml", SECRET, "--age", recipient);
+    dev.gitops4j.render.Renderer renderer =
+        ageDecryptor().decrypting(dev.gitops4j.render.ManifestRenderer.ofDefaults());
+    dev.gitops4j.model.DesiredState state =
+        renderer.render(
+            new dev.gitops4j.source.Snapshot(
+                "r1", null, List.of(SourceFile.of("apps/r.yaml", encrypted))));
+    JsonNode db =
+        state.resources().get(dev.gitops4j.model.ResourceId.of("Secret", null, "db")).body();
+    assertThat(db.at("/stringData/password").asText()).isEqualTo("hunter2-plaintext");
+    assertThat(db.has("sops")).isFalse();
+    // Origins point at the lines of the file as committed.
+    assertThat(
+            state
+                .resources()
+                .get(dev.gitops4j.model.ResourceId.of("Secret", null, "second"))
+                .origin())
+        .isEqualTo(
+            new dev.gitops4j.model.Origin("apps/r.yaml", lineOf(encrypted, "apiVersion", 2), 1));
+  }
+
+  static int lineOf(String text, String needle, int occurrence) {
+    List<String> lines = text.lines().toList();
+    int seen = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(needle) && ++seen == occurrence) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(needle + " not found");
+  }
+
+  @Test
   void plainFilesPassThroughUnchanged() throws Exception {
     SourceFile plain =
         SourceFile.of("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
