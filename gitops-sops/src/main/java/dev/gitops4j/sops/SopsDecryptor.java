@@ -46,10 +46,11 @@ public final class SopsDecryptor {
 
   private final SopsKeys keys;
   private final Set<String> onlyKinds;
-  private final Map<String, SopsFile.Decrypted> cache =
+  // Path and content hash -> the file to render (the input itself when it is not SOPS-encrypted).
+  private final Map<String, SourceFile> cache =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SopsFile.Decrypted> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, SourceFile> eldest) {
           return size() > CACHED_FILES;
         }
       };
@@ -85,22 +86,25 @@ public final class SopsDecryptor {
       return file;
     }
     String cacheKey = file.path() + "\0" + sha256(file.content());
-    SopsFile.Decrypted decrypted;
+    SourceFile plain;
     synchronized (cache) {
-      decrypted = cache.get(cacheKey);
+      plain = cache.get(cacheKey);
     }
-    if (decrypted == null) {
-      decrypted = SopsFile.decrypt(file, this::dataKey);
+    if (plain == null) {
+      SopsFile.Decrypted decrypted = SopsFile.decrypt(file, this::dataKey);
       if (decrypted == null) {
-        return file;
+        plain = file;
+      } else {
+        checkKinds(file, decrypted);
+        plain = decrypted.file();
+        LOG.debug("decrypted SOPS file {}", file.path());
       }
-      checkKinds(file, decrypted);
       synchronized (cache) {
-        cache.put(cacheKey, decrypted);
+        cache.put(cacheKey, plain);
       }
-      LOG.debug("decrypted SOPS file {}", file.path());
     }
-    return decrypted.file();
+    // The same content as the input when the file was not encrypted: hand back the input itself.
+    return plain.content() == file.content() || plain.equals(file) ? file : plain;
   }
 
   /**

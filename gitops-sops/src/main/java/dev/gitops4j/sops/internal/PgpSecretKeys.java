@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -91,6 +92,21 @@ public final class PgpSecretKeys {
       Iterator<PGPEncryptedData> encrypted = ((PGPEncryptedDataList) object).iterator();
       while (encrypted.hasNext()) {
         if (encrypted.next() instanceof PGPPublicKeyEncryptedData data) {
+          if (data.getKeyID() == 0) {
+            // A hidden recipient (gpg --throw-keyids): try every secret key.
+            for (PGPSecretKeyRing ring : rings) {
+              for (PGPSecretKey secret : ring) {
+                if (!secret.isPrivateKeyEmpty()) {
+                  try {
+                    return open(data, secret);
+                  } catch (PGPException | PgpException notThisKey) {
+                    // next key
+                  }
+                }
+              }
+            }
+            continue;
+          }
           PGPSecretKey secret = rings.getSecretKey(data.getKeyID());
           if (secret != null) {
             return open(data, secret);
@@ -124,11 +140,12 @@ public final class PgpSecretKeys {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     literal.getInputStream().transferTo(out);
-    if (data.isIntegrityProtected() && !data.verify()) {
-      throw new PgpException("OpenPGP integrity check failed (the message was changed)");
-    }
-    if (!data.isIntegrityProtected()) {
-      throw new PgpException("the OpenPGP message is not integrity protected");
+    // Reading to the end checks an AEAD (OCB, GCM) message's final tag; older messages carry an
+    // MDC checked by verify().
+    clear.transferTo(OutputStream.nullOutputStream());
+    if (!data.isAEAD() && !(data.isIntegrityProtected() && data.verify())) {
+      throw new PgpException(
+          "the OpenPGP message is not integrity protected or fails its integrity check");
     }
     return out.toByteArray();
   }

@@ -116,7 +116,16 @@ public final class SopsFile {
   }
 
   private Decrypted structured(DataKeys keys) throws InvalidDesiredStateException {
-    List<Manifest> manifests = DECODER.decode(source);
+    List<Manifest> manifests;
+    try {
+      manifests = DECODER.decode(source);
+    } catch (InvalidDesiredStateException e) {
+      // A broken SOPS file is a problem; other unreadable files are left to whoever reads them.
+      if (text.contains("lastmodified") && (text.contains("mac:") || text.contains("\"mac\""))) {
+        throw e;
+      }
+      return null;
+    }
     JsonNode metadata = null;
     for (Manifest manifest : manifests) {
       JsonNode sops = manifest.body().get("sops");
