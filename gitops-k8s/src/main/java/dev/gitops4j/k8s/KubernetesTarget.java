@@ -236,10 +236,11 @@ public final class KubernetesTarget implements AutoCloseable {
     }
 
     /**
-     * Decrypts SOPS-encrypted YAML and JSON files of each revision with {@code keys} before
-     * anything is built (default: none, and encrypted files are applied as they are written). Only
-     * Secrets may hold encrypted values, since only their values are redacted in diffs, history and
-     * events; a file that does not decrypt makes the revision invalid. See docs/sops.md.
+     * Decrypts the SOPS-encrypted files (YAML, JSON, dotenv, binary) of each revision with {@code
+     * keys} before anything is built (default: none, and encrypted files are applied as they are
+     * written). Only Secrets may hold encrypted values, since only their values are redacted in
+     * diffs, history and events; a file that does not decrypt makes the revision invalid. See
+     * docs/sops.md.
      */
     public Builder decryption(SopsKeys keys) {
       this.decryptor = SopsDecryptor.custom(keys).onlyKinds("Secret").build();
@@ -248,7 +249,8 @@ public final class KubernetesTarget implements AutoCloseable {
 
     /**
      * Substitutes {@code ${var}} variables into plain manifests and the kustomize output, after the
-     * build (default: none). Helm releases are not substituted.
+     * build (default: none). Helm releases are not substituted. A variable source that throws fails
+     * the pass as a retryable target error.
      */
     public Builder substitute(Substitution substitution) {
       this.substitution = Objects.requireNonNull(substitution, "substitution");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gitops4j.k8s.Substitution;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Problem;
+import dev.gitops4j.model.TargetException;
 import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.render.Manifest;
 import dev.gitops4j.render.ManifestDecoder;
@@ -24,9 +25,13 @@ final class Substitutor {
 
   private Substitutor() {}
 
-  /** {@code snapshot} with variables substituted; the same instance when no file uses any. */
+  /**
+   * {@code snapshot} with variables substituted; the same instance when no file uses any.
+   *
+   * @throws TargetException (retryable) when a variable source fails: the revision is not to blame
+   */
   static Snapshot apply(Substitution substitution, Snapshot snapshot)
-      throws InvalidDesiredStateException {
+      throws InvalidDesiredStateException, TargetException {
     Map<String, String> variables = null;
     List<Problem> problems = new ArrayList<>();
     List<SourceFile> files = new ArrayList<>(snapshot.files().size());
@@ -40,8 +45,10 @@ final class Substitutor {
         try {
           variables = substitution.variables();
         } catch (RuntimeException e) {
-          throw new InvalidDesiredStateException(
-              new Problem(Origin.of(file.path(), 0), "substitution variables: " + e.getMessage()));
+          // The message of our own checks names the variable; a source's own failure only its type.
+          String reason =
+              e instanceof IllegalStateException ? e.getMessage() : e.getClass().getName();
+          throw new TargetException("substitution variables unavailable: " + reason, true);
         }
       }
       SourceFile substituted = substitute(file, variables, substitution.strict(), problems);

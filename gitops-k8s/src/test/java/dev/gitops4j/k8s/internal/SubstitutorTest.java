@@ -35,7 +35,7 @@ class SubstitutorTest {
       """;
 
   private static List<JsonNode> substitute(Substitution substitution, String... files)
-      throws InvalidDesiredStateException {
+      throws Exception {
     List<SourceFile> sources = new java.util.ArrayList<>();
     for (int i = 0; i < files.length; i++) {
       sources.add(SourceFile.of("f" + i + ".yaml", files[i]));
@@ -146,6 +146,22 @@ class SubstitutorTest {
     assertThat(substitute(substitution, DEPLOYMENT).get(0).at("/metadata/name").asText())
         .isEqualTo("web-canary");
     assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void failingSourceIsARetryableTargetErrorNotABadRevision() {
+    Substitution broken =
+        Substitution.custom()
+            .variables(
+                () -> {
+                  throw new java.io.UncheckedIOException(new java.io.IOException("store down"));
+                })
+            .build();
+    assertThatThrownBy(() -> substitute(broken, DEPLOYMENT))
+        .isInstanceOf(dev.gitops4j.model.TargetException.class)
+        .hasMessageContaining("substitution variables unavailable")
+        .satisfies(
+            e -> assertThat(((dev.gitops4j.model.TargetException) e).isRetryable()).isTrue());
   }
 
   @Test
