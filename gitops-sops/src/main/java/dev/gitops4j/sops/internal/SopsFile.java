@@ -520,12 +520,9 @@ public final class SopsFile {
   private byte[] rewrite(List<JsonNode> documents) {
     boolean json = source.extension().equals("json");
     if (!json) {
-      String rewritten = replaceTokens(text);
-      if (rewritten != null) {
-        rewritten = blankSopsBlocks(rewritten);
-        if (readsBackAs(rewritten, documents)) {
-          return rewritten.getBytes(StandardCharsets.UTF_8);
-        }
+      String rewritten = blankSopsBlocks(replaceTokens(text));
+      if (readsBackAs(rewritten, documents)) {
+        return rewritten.getBytes(StandardCharsets.UTF_8);
       }
     }
     try {
@@ -542,25 +539,36 @@ public final class SopsFile {
     }
   }
 
+  /** One pass over the text: each decrypted token (with its quotes, if any) becomes its literal. */
   private String replaceTokens(String in) {
-    StringBuilder out = new StringBuilder(in);
-    for (Map.Entry<String, String> entry : replacements.entrySet()) {
-      String token = entry.getKey();
-      int at = out.indexOf(token);
-      if (at < 0) {
-        return null;
+    StringBuilder out = new StringBuilder(in.length());
+    int done = 0;
+    int at = in.indexOf(EncryptedValue.PREFIX);
+    while (at >= 0) {
+      int close = in.indexOf(']', at);
+      if (close < 0) {
+        break;
       }
-      int start = at;
-      int end = at + token.length();
-      if (start > 0 && end < out.length()) {
-        char before = out.charAt(start - 1);
-        if ((before == '"' || before == '\'') && out.charAt(end) == before) {
-          start--;
-          end++;
+      String literal = replacements.get(in.substring(at, close + 1));
+      int next = close + 1;
+      if (literal != null) {
+        int start = at;
+        int end = close + 1;
+        if (start > 0 && end < in.length()) {
+          char before = in.charAt(start - 1);
+          if ((before == '"' || before == '\'') && in.charAt(end) == before) {
+            start--;
+            end++;
+          }
         }
+        out.append(in, done, start).append(literal);
+        done = end;
+        next = end;
       }
-      out.replace(start, end, entry.getValue());
+      at = in.indexOf(EncryptedValue.PREFIX, next);
     }
+    out.append(in, done, in.length());
+    // A token not found in place is caught by the read-back check.
     return out.toString();
   }
 
