@@ -319,6 +319,26 @@ class SopsIT extends CountedCluster {
     }
   }
 
+  @Test
+  void checksAfterDecryptionDoNotQuoteDecryptedValues() throws Exception {
+    KubernetesTarget k8s =
+        KubernetesTarget.builder(client)
+            .decryption(SopsKeys.custom().ageKeyFile(ageKey).build())
+            .build();
+    try (Rig rig = new Rig("sops-quote", k8s.target("sops-quote"), SyncPolicy.automatic())) {
+      // Without encrypted_regex sops encrypts every value, labels included; this one is invalid.
+      String secret =
+          secret("quoted", "quoted-pa55word").replace("tier: db", "tier: \"s3cret label!!\"");
+      rig.commit(files("s.yaml", sops.encrypt("q.yaml", secret, "--age", recipient)));
+      PassResult refused = rig.pass();
+      assertThat(refused.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(refused.error())
+          .contains("s.yaml")
+          .contains("metadata.labels.tier value \"<redacted>\" is not a valid label value")
+          .doesNotContain("s3cret label!!");
+    }
+  }
+
   /** Copies what is written to two streams. */
   static final class TeeStream extends java.io.OutputStream {
     private final java.io.OutputStream one;

@@ -47,10 +47,10 @@ public final class SopsDecryptor {
   private final SopsKeys keys;
   private final Set<String> onlyKinds;
   // Path and content hash -> the file to render (the input itself when it is not SOPS-encrypted).
-  private final Map<String, SourceFile> cache =
+  private final Map<String, Entry> cache =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SourceFile> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
           return size() > CACHED_FILES;
         }
       };
@@ -86,23 +86,24 @@ public final class SopsDecryptor {
       return file;
     }
     String cacheKey = file.path() + "\0" + sha256(file.content());
-    SourceFile plain;
+    Entry entry;
     synchronized (cache) {
-      plain = cache.get(cacheKey);
+      entry = cache.get(cacheKey);
     }
-    if (plain == null) {
+    if (entry == null) {
       SopsFile.Decrypted decrypted = SopsFile.decrypt(file, this::dataKey);
       if (decrypted == null) {
-        plain = file;
+        entry = new Entry(file, Set.of());
       } else {
         checkKinds(file, decrypted);
-        plain = decrypted.file();
+        entry = new Entry(decrypted.file(), decrypted.values());
         LOG.debug("decrypted SOPS file {}", file.path());
       }
       synchronized (cache) {
-        cache.put(cacheKey, plain);
+        cache.put(cacheKey, entry);
       }
     }
+    SourceFile plain = entry.file();
     // The same content as the input when the file was not encrypted: hand back the input itself.
     return plain.content() == file.content() || plain.equals(file) ? file : plain;
   }
@@ -130,6 +131,35 @@ public final class SopsDecryptor {
     }
     return changed ? new Snapshot(snapshot.revision(), snapshot.commit(), files) : snapshot;
   }
+
+  /**
+   * {@code text} with every value this decryptor decrypted (of the files it remembers; values of at
+   * least 4 characters, also in base64) replaced by {@code <redacted>}. For messages of tools that
+   * read plaintext after decryption (kustomize, helm, the API server): they never quote a value.
+   */
+  public String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    List<String> values = new ArrayList<>();
+    synchronized (cache) {
+      cache.values().forEach(e -> values.addAll(e.values()));
+    }
+    // Longest first, so a value containing another is hidden whole.
+    values.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    String redacted = text;
+    for (String value : values) {
+      if (value.length() >= 4) {
+        redacted = redacted.replace(value, "<redacted>");
+        String base64 =
+            java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+        redacted = redacted.replace(base64, "<redacted>");
+      }
+    }
+    return redacted;
+  }
+
+  private record Entry(SourceFile file, Set<String> values) {}
 
   /**
    * {@code renderer} behind this decryptor: each snapshot is decrypted before {@code renderer} sees

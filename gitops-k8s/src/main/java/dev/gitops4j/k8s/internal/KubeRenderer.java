@@ -73,9 +73,27 @@ public final class KubeRenderer implements Renderer {
   @Override
   public DesiredState render(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
+    if (settings.decryptor() == null) {
+      return renderDecrypted(snapshot, snapshot);
+    }
     // Decrypted before any build, so kustomize generators and helm values read plaintext.
-    Snapshot source =
-        settings.decryptor() == null ? snapshot : settings.decryptor().decrypt(snapshot);
+    Snapshot source = settings.decryptor().decrypt(snapshot);
+    try {
+      return renderDecrypted(snapshot, source);
+    } catch (InvalidDesiredStateException e) {
+      // Tools and checks after decryption read plaintext: their messages must not repeat it.
+      List<Problem> problems = new ArrayList<>();
+      for (Problem problem : e.problems()) {
+        problems.add(new Problem(problem.origin(), settings.decryptor().redact(problem.message())));
+      }
+      throw new InvalidDesiredStateException(problems);
+    } catch (TargetException e) {
+      throw new TargetException(settings.decryptor().redact(e.getMessage()), e.isRetryable());
+    }
+  }
+
+  private DesiredState renderDecrypted(Snapshot snapshot, Snapshot source)
+      throws InvalidDesiredStateException, TargetException {
     Snapshot input = source;
     String namespace = settings.defaultNamespace();
     if (release != null) {

@@ -58,9 +58,13 @@ public final class SopsFile {
    * @param file the plaintext file, same path
    * @param documents each decrypted document, without its {@code sops} mapping
    * @param encryptedDocuments which of {@code documents} held encrypted values
+   * @param values the decrypted values as text, to scrub them from messages of later steps
    */
   public record Decrypted(
-      SourceFile file, List<JsonNode> documents, List<Boolean> encryptedDocuments) {}
+      SourceFile file,
+      List<JsonNode> documents,
+      List<Boolean> encryptedDocuments,
+      java.util.Set<String> values) {}
 
   private static final ManifestDecoder DECODER = ManifestDecoder.ofDefaults();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,7 +155,8 @@ public final class SopsFile {
     }
     List<Boolean> encrypted = decryptValues(bodies, metadata, keys);
     List<JsonNode> documents = List.copyOf(bodies);
-    return new Decrypted(new SourceFile(source.path(), rewrite(documents)), documents, encrypted);
+    return new Decrypted(
+        new SourceFile(source.path(), rewrite(documents)), documents, encrypted, values());
   }
 
   /**
@@ -210,7 +215,8 @@ public final class SopsFile {
     return new Decrypted(
         new SourceFile(source.path(), plain.getBytes(StandardCharsets.UTF_8)),
         List.of(),
-        List.of());
+        List.of(),
+        values());
   }
 
   /** {@code sops_} keys: {@code __list_N} indexes a list, {@code __map_K} a mapping. */
@@ -287,7 +293,16 @@ public final class SopsFile {
     decryptValues(List.of(body), tree.get("sops"), keys);
     byte[] plain = plainBytes.get(tree.get("data").textValue());
     return new Decrypted(
-        new SourceFile(source.path(), plain == null ? new byte[0] : plain), List.of(), List.of());
+        new SourceFile(source.path(), plain == null ? new byte[0] : plain),
+        List.of(),
+        List.of(),
+        values());
+  }
+
+  private java.util.Set<String> values() {
+    java.util.Set<String> values = new java.util.HashSet<>();
+    plainBytes.values().forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
+    return java.util.Set.copyOf(values);
   }
 
   /**
