@@ -74,12 +74,12 @@ public final class KubeRenderer implements Renderer {
   public DesiredState render(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
     if (settings.decryptor() == null) {
-      return renderDecrypted(snapshot, snapshot);
+      return renderPlaintext(snapshot);
     }
     // Decrypted before any build, so kustomize generators and helm values read plaintext.
-    Snapshot source = settings.decryptor().decrypt(snapshot);
+    Snapshot decrypted = settings.decryptor().decrypt(snapshot);
     try {
-      return renderDecrypted(snapshot, source);
+      return renderPlaintext(decrypted);
     } catch (InvalidDesiredStateException e) {
       // Tools and checks after decryption read plaintext: their messages must not repeat it.
       List<Problem> problems = new ArrayList<>();
@@ -92,21 +92,21 @@ public final class KubeRenderer implements Renderer {
     }
   }
 
-  private DesiredState renderDecrypted(Snapshot snapshot, Snapshot source)
+  private DesiredState renderPlaintext(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
-    Snapshot input = source;
+    Snapshot input = snapshot;
     String namespace = settings.defaultNamespace();
     if (release != null) {
       if (!release.namespace().isEmpty()) {
         namespace = release.namespace();
       }
       List<SourceFile> rendered =
-          helm.template(source, release, namespace, cluster.helmCapabilities());
+          helm.template(snapshot, release, namespace, cluster.helmCapabilities());
       input = new Snapshot(snapshot.revision(), snapshot.commit(), rendered);
     } else {
-      Optional<String> kustomization = Kustomize.kustomization(source);
+      Optional<String> kustomization = Kustomize.kustomization(snapshot);
       if (kustomization.isPresent()) {
-        SourceFile built = kustomize.build(source, kustomization.get());
+        SourceFile built = kustomize.build(snapshot, kustomization.get());
         input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
       }
       if (settings.substitution() != null) {
