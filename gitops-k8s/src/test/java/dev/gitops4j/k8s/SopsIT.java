@@ -339,6 +339,37 @@ class SopsIT extends CountedCluster {
     }
   }
 
+  @Test
+  void encryptedHelmValuesFileIsDecryptedBeforeHelmRuns() throws Exception {
+    String password = "helm-pa55word-2718";
+    KubernetesTarget k8s =
+        KubernetesTarget.builder(client)
+            .createNamespaces(true)
+            .helm(Testbed.get().helm())
+            .decryption(SopsKeys.custom().ageKeyFile(ageKey).build())
+            .build();
+    HelmRelease release =
+        HelmRelease.chartInRevision("chart", "vault")
+            .namespace("sops-helm")
+            .valuesFile("secrets.enc.yaml")
+            .build();
+    try (Rig rig = new Rig("sops-helm", k8s.target("sops-helm", release), SyncPolicy.automatic())) {
+      rig.commit(
+          files(
+              "chart/Chart.yaml",
+              "apiVersion: v2\nname: vault\nversion: 0.1.0\n",
+              "chart/templates/secret.yaml",
+              "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-db\n"
+                  + "stringData:\n  password: {{ .Values.password | quote }}\n",
+              "secrets.enc.yaml",
+              sops.encrypt("values.yaml", "password: " + password + "\n", "--age", recipient)));
+      PassResult created = rig.pass();
+      assertThat(created.status()).as(created.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(livePassword("sops-helm", "vault-db")).isEqualTo(password);
+      assertThat(everythingRecorded(rig, "sops-helm", created)).doesNotContain(password);
+    }
+  }
+
   /** Copies what is written to two streams. */
   static final class TeeStream extends java.io.OutputStream {
     private final java.io.OutputStream one;

@@ -177,7 +177,8 @@ public final class SopsDecryptor {
     }
     for (int i = 0; i < decrypted.documents().size(); i++) {
       String kind = decrypted.documents().get(i).path("kind").asText("");
-      if (decrypted.encryptedDocuments().get(i) && !onlyKinds.contains(kind)) {
+      // A document without a kind is no object (Helm values, a generator's input): not checked.
+      if (decrypted.encryptedDocuments().get(i) && !kind.isEmpty() && !onlyKinds.contains(kind)) {
         throw new InvalidDesiredStateException(
             new Problem(
                 dev.gitops4j.model.Origin.of(file.path(), 0),
@@ -291,7 +292,8 @@ public final class SopsDecryptor {
     /**
      * Refuses a decrypted YAML or JSON document holding encrypted values unless its top-level
      * {@code kind} is one of {@code kinds}, e.g. {@code Secret}: values of other kinds would not be
-     * redacted. Dotenv and binary files have no kind and are not checked.
+     * redacted. Documents without a {@code kind} (Helm values, generator inputs), dotenv and binary
+     * files are not checked.
      */
     public Builder onlyKinds(String... kinds) {
       if (kinds.length == 0) {

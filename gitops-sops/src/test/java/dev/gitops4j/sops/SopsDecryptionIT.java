@@ -335,6 +335,9 @@ class SopsDecryptionIT {
         .hasMessageContaining("cm.yaml")
         .hasMessageContaining("ConfigMap")
         .hasMessageNotContaining("v-plaintext");
+    // A values file is no object: it has no kind to check.
+    String values = sops.encrypt("values.yaml", "password: values-plaintext\n", "--age", recipient);
+    assertThat(decryptToText(secretsOnly, "values.yaml", values)).contains("values-plaintext");
   }
 
   @Test
