@@ -15,6 +15,8 @@ import dev.gitops4j.k8s.internal.KubeSession;
 import dev.gitops4j.k8s.internal.Marks;
 import dev.gitops4j.k8s.internal.Settings;
 import dev.gitops4j.state.StateStore;
+import dev.gitops4j.sops.SopsDecryptor;
+import dev.gitops4j.sops.SopsKeys;
 import dev.gitops4j.sync.InventoryStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -179,6 +181,8 @@ public final class KubernetesTarget implements AutoCloseable {
     private List<String> impersonateGroups = List.of();
     private final List<HealthCheck> customHealthChecks = new ArrayList<>();
     private StateStore state;
+    private SopsDecryptor decryptor;
+    private Substitution substitution;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -254,6 +258,28 @@ public final class KubernetesTarget implements AutoCloseable {
     /** The kubectl used to build kustomizations (default: {@code kubectl} on the PATH). */
     public Builder kubectl(Path kubectl) {
       this.kubectl = Objects.requireNonNull(kubectl, "kubectl");
+      return this;
+    }
+
+    /**
+     * Decrypts the SOPS-encrypted files (YAML, JSON, dotenv, binary) of each revision with {@code
+     * keys} before anything is built (default: none, and encrypted files are applied as they are
+     * written). Only Secrets may hold encrypted values, since only their values are redacted in
+     * diffs, history and events; a file that does not decrypt makes the revision invalid. See
+     * docs/sops.md.
+     */
+    public Builder decryption(SopsKeys keys) {
+      this.decryptor = SopsDecryptor.custom(keys).onlyKinds("Secret").build();
+      return this;
+    }
+
+    /**
+     * Substitutes {@code ${var}} variables into plain manifests and the kustomize output, after the
+     * build (default: none). Helm releases are not substituted. A variable source that throws fails
+     * the pass as a retryable target error.
+     */
+    public Builder substitute(Substitution substitution) {
+      this.substitution = Objects.requireNonNull(substitution, "substitution");
       return this;
     }
 
@@ -364,7 +390,9 @@ public final class KubernetesTarget implements AutoCloseable {
               allowedNamespaces,
               allowedKinds,
               establishTimeout,
-              listThreshold);
+              listThreshold,
+              decryptor,
+              substitution);
       List<HealthCheck> checks = new ArrayList<>(customHealthChecks);
       checks.addAll(KubernetesHealthChecks.all());
       return new KubernetesTarget(effective, settings, state, checks);

@@ -146,6 +146,11 @@ public final class Testbed {
     return executable("GITOPS4J_SOPS", "sops");
   }
 
+  /** The age binary. */
+  public Path age() {
+    return executable("GITOPS4J_AGE", "age");
+  }
+
   /** The age-keygen binary. */
   public Path ageKeygen() {
     return executable("GITOPS4J_AGE_KEYGEN", "age-keygen");
@@ -159,6 +164,11 @@ public final class Testbed {
   /** The chromedriver of the same build as {@link #chromium()}. */
   public Path chromedriver() {
     return executable("GITOPS4J_CHROMEDRIVER", "chromedriver");
+  }
+
+  /** The gpg binary, for OpenPGP test keys. */
+  public Path gpg() {
+    return executable("GITOPS4J_GPG", "gpg");
   }
 
   /** The Terraform binary, when it could be built. */

@@ -22,11 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Plain manifests or a kustomization, then Kubernetes checks: each kind's scope is known (built-in
- * table, a CRD of the same revision, or discovery), namespaced objects without a namespace get the
- * default one, cluster-scoped objects declare none, names, namespaces, labels and annotation keys
- * follow the API server's rules, and allow-lists of namespaces and kinds hold. Every problem is
- * reported with its file and line before anything is written.
+ * SOPS files decrypted, plain manifests or a kustomization with variables substituted after the
+ * build (or a Helm release), then Kubernetes checks: each kind's scope is known (built-in table, a
+ * CRD of the same revision, or discovery), namespaced objects without a namespace get the default
+ * one, cluster-scoped objects declare none, names, namespaces, labels and annotation keys follow
+ * the API server's rules, and allow-lists of namespaces and kinds hold. Every problem is reported
+ * with its file and line before anything is written.
  */
 public final class KubeRenderer implements Renderer {
 
@@ -86,6 +87,27 @@ public final class KubeRenderer implements Renderer {
   @Override
   public DesiredState render(Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
+    if (settings.decryptor() == null) {
+      return renderPlaintext(snapshot);
+    }
+    // Decrypted before any build, so kustomize generators and helm values read plaintext.
+    Snapshot decrypted = settings.decryptor().decrypt(snapshot);
+    try {
+      return renderPlaintext(decrypted);
+    } catch (InvalidDesiredStateException e) {
+      // Tools and checks after decryption read plaintext: their messages must not repeat it.
+      List<Problem> problems = new ArrayList<>();
+      for (Problem problem : e.problems()) {
+        problems.add(new Problem(problem.origin(), settings.decryptor().redact(problem.message())));
+      }
+      throw new InvalidDesiredStateException(problems);
+    } catch (TargetException e) {
+      throw new TargetException(settings.decryptor().redact(e.getMessage()), e.isRetryable());
+    }
+  }
+
+  private DesiredState renderPlaintext(Snapshot snapshot)
+      throws InvalidDesiredStateException, TargetException {
     Snapshot input = snapshot;
     String namespace = settings.defaultNamespace();
     if (release != null) {
@@ -101,6 +123,9 @@ public final class KubeRenderer implements Renderer {
       if (kustomization.isPresent()) {
         SourceFile built = kustomize.build(snapshot, kustomization.get());
         input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
+      }
+      if (settings.substitution() != null) {
+        input = Substitutor.apply(settings.substitution(), input);
       }
     }
     DesiredState plain = manifests.render(input);

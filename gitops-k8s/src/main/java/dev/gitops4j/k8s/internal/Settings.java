@@ -2,11 +2,18 @@ package dev.gitops4j.k8s.internal;
 
 import dev.gitops4j.diff.IgnoreRule;
 import dev.gitops4j.k8s.DeletePropagation;
+import dev.gitops4j.k8s.Substitution;
+import dev.gitops4j.sops.SopsDecryptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Immutable settings of one Kubernetes target, shared by its parts. */
+/**
+ * Immutable settings of one Kubernetes target, shared by its parts.
+ *
+ * @param decryptor decrypts SOPS files before anything is built; null when not configured
+ * @param substitution substitutes variables after the build; null when not configured
+ */
 public record Settings(
     String fieldManager,
     String inventoryNamespace,
@@ -22,7 +29,9 @@ public record Settings(
     List<String> allowedNamespaces,
     List<String> allowedKinds,
     Duration establishTimeout,
-    int listThreshold) {
+    int listThreshold,
+    SopsDecryptor decryptor,
+    Substitution substitution) {
 
   public Settings {
     ignoreRules = List.copyOf(ignoreRules);

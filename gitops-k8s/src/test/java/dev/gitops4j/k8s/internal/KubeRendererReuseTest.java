@@ -32,7 +32,9 @@ class KubeRendererReuseTest {
             List.of("*"),
             List.of("*"),
             Duration.ofSeconds(30),
-            50);
+            50,
+            null,
+            null);
     // Built-in kinds only: discovery is never asked.
     return new KubeRenderer(settings, new Discovery(null));
   }
