@@ -96,11 +96,12 @@ public final class PgpSecretKeys {
             // A hidden recipient (gpg --throw-keyids): try every secret key.
             for (PGPSecretKeyRing ring : rings) {
               for (PGPSecretKey secret : ring) {
-                if (!secret.isPrivateKeyEmpty()) {
+                if (!secret.isPrivateKeyEmpty() && secret.getPublicKey().isEncryptionKey()) {
                   try {
                     return open(data, secret);
-                  } catch (PGPException | PgpException notThisKey) {
-                    // next key
+                  } catch (PGPException | PgpException | RuntimeException notThisKey) {
+                    // Next key. A session key sealed for a larger modulus makes Bouncy Castle
+                    // throw an unchecked DataLengthException rather than fail to decrypt.
                   }
                 }
               }
