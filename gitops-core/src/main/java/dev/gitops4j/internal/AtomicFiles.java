@@ -16,8 +16,8 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Writes {@code bytes} to a temporary file next to {@code target}, forces it to disk, then renames
-   * it over {@code target}. The parent folder is created if missing.
+   * Writes {@code bytes} to a temporary file next to {@code target}, forces it to disk, then
+   * renames it over {@code target}. The parent folder is created if missing.
    */
   public static void replace(Path target, byte[] bytes) throws IOException {
     Path directory = target.toAbsolutePath().getParent();

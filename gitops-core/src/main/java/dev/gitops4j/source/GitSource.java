@@ -1,5 +1,6 @@
 package dev.gitops4j.source;
 
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.source.SourceException.Reason;
 import dev.gitops4j.source.internal.CacheLock;
 import dev.gitops4j.source.internal.CommitPayload;
@@ -13,12 +14,10 @@ import dev.gitops4j.source.internal.StrictKnownHosts;
 import dev.gitops4j.source.internal.TreeReader;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -443,14 +442,7 @@ public final class GitSource implements Source {
   }
 
   private static String hash(String displayUrl) {
-    try {
-      byte[] digest =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(displayUrl.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(displayUrl).substring(0, 32);
   }
 
   /** Builder for {@link GitSource}; {@link #build()} checks the combination. */

@@ -6,6 +6,7 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.k8s.KubernetesTarget;
 import dev.gitops4j.source.DirectorySource;
 import dev.gitops4j.source.GitSource;
@@ -33,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -468,7 +468,7 @@ public final class Harness {
   private static String hmac(byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return HexFormat.of().formatHex(mac.doFinal(body));
+    return Digests.hex(mac.doFinal(body));
   }
 
   // ---------------------------------------------------------------- Terraform

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gitops4j.diff.SecretRedactor;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.ResourceId;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
@@ -81,7 +81,7 @@ public final class Redaction {
     mac.update(name.getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
     byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-    return MARKER_PREFIX + HexFormat.of().formatHex(digest).substring(0, MARKER_HEX_CHARS) + ">";
+    return MARKER_PREFIX + Digests.hex(digest).substring(0, MARKER_HEX_CHARS) + ">";
   }
 
   /** Whether a value is a marker written by {@link #marker}. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gitops4j.model.Inventory;
 import dev.gitops4j.internal.AtomicFiles;
+import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.sync.InventoryStore;
 import java.io.IOException;
@@ -70,5 +70,4 @@ public final class FileInventoryStore implements InventoryStore {
   private Path file(String application) {
     return directory.resolve(AtomicFiles.safeName(application) + ".inventory.json");
   }
-
 }

@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.Change;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -120,8 +118,7 @@ public final class Redact {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
       byte[] digest = mac.doFinal(canonical(value).getBytes(StandardCharsets.UTF_8));
-      return TextNode.valueOf(
-          MARKER_PREFIX + HexFormat.of().formatHex(digest).substring(0, 12) + ">");
+      return TextNode.valueOf(MARKER_PREFIX + Digests.hex(digest).substring(0, 12) + ">");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
     }
@@ -139,13 +136,7 @@ public final class Redact {
 
   /** SHA-256 hex of the canonical form of a tree. */
   public static String sha256(JsonNode node) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(digest.digest(canonical(node).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Digests.sha256Hex(canonical(node));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.gitops4j.vm.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
@@ -143,7 +144,7 @@ public final class HostExpansion {
         if (content == null) {
           return null;
         }
-        body.put(Bodies.SHA256, FileContents.sha256(content));
+        body.put(Bodies.SHA256, Digests.sha256Hex(content));
         body.put(Bodies.CONTENT, Base64.getEncoder().encodeToString(content));
       }
       case Bodies.SYMLINK -> {

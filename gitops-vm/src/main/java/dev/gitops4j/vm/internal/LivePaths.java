@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.diff.StructuralDiffer;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
@@ -12,10 +13,7 @@ import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.vm.Transport;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,10 +147,8 @@ public final class LivePaths {
 
   private static String version(JsonNode body) {
     try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(body)))
-          .substring(0, 16);
-    } catch (NoSuchAlgorithmException | IOException e) {
+      return Digests.sha256Hex(JSON.writeValueAsBytes(body)).substring(0, 16);
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

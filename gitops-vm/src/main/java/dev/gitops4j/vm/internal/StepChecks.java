@@ -1,6 +1,7 @@
 package dev.gitops4j.vm.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Plan;
@@ -150,7 +151,7 @@ public final class StepChecks {
       out.add(new Problem(origin, path + ": content is not base64"));
       return;
     }
-    if (!SHA256.matcher(sha256).matches() || !sha256.equals(FileContents.sha256(content))) {
+    if (!SHA256.matcher(sha256).matches() || !sha256.equals(Digests.sha256Hex(content))) {
       out.add(new Problem(origin, path + ": sha256 does not match the content"));
     }
   }
