@@ -4,9 +4,9 @@ import dev.gitops4j.internal.Digests;
 import dev.gitops4j.source.SourceException.Reason;
 import dev.gitops4j.source.internal.CacheLock;
 import dev.gitops4j.source.internal.CommitPayload;
+import dev.gitops4j.source.internal.CredentialRedactor;
 import dev.gitops4j.source.internal.GitErrors;
 import dev.gitops4j.source.internal.IsolatedSystemReader;
-import dev.gitops4j.source.internal.Redactor;
 import dev.gitops4j.source.internal.SemverRange;
 import dev.gitops4j.source.internal.SemverRange.Version;
 import dev.gitops4j.source.internal.SourcePaths;
@@ -91,7 +91,7 @@ public final class GitSource implements Source {
   private final String password;
   private final List<Path> sshKeys;
   private final Path knownHosts;
-  private final Redactor redactor;
+  private final CredentialRedactor redactor;
 
   /** The tag the last semver resolve picked, so read() can fetch just that tag. */
   private final AtomicReference<Map.Entry<String, String>> lastTag = new AtomicReference<>();
@@ -112,7 +112,7 @@ public final class GitSource implements Source {
     this.password = b.password;
     this.sshKeys = List.copyOf(b.sshKeys);
     this.knownHosts = b.knownHosts;
-    this.redactor = new Redactor(java.util.Arrays.asList(b.password, b.username));
+    this.redactor = new CredentialRedactor(java.util.Arrays.asList(b.password, b.username));
   }
 
   /**
@@ -470,7 +470,7 @@ public final class GitSource implements Source {
       } catch (URISyntaxException e) {
         // The message would repeat the URL, which may hold a password.
         throw new IllegalArgumentException(
-            "not a Git URL: " + new Redactor(List.of()).redact(rawUrl));
+            "not a Git URL: " + new CredentialRedactor(List.of()).redact(rawUrl));
       }
       if (parsed.getPass() != null) {
         this.username = parsed.getUser();

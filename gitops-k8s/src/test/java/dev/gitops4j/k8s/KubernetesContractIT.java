@@ -6,15 +6,15 @@ import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The provider contract every target must meet, run against the real API server. */
-class KubernetesContractIT extends ProviderContractTest {
+/** The contract every target must meet, run against the real API server. */
+class KubernetesContractIT extends TargetContractTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger ROUND = new AtomicInteger();
@@ -32,7 +32,7 @@ class KubernetesContractIT extends ProviderContractTest {
   }
 
   @Override
-  protected Provider newProvider() {
+  protected TargetUnderTest newTarget() {
     namespace = "contract-" + ROUND.incrementAndGet();
     client
         .namespaces()
@@ -40,7 +40,7 @@ class KubernetesContractIT extends ProviderContractTest {
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .serverSideApply();
     Target target = KubernetesTarget.builder(client).build().target("contract");
-    return new Provider(target, "contract");
+    return new TargetUnderTest(target, "contract");
   }
 
   @Override

@@ -6,12 +6,12 @@ import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
 
-class InMemoryTargetContractTest extends ProviderContractTest {
+class InMemoryTargetContractTest extends TargetContractTest {
 
   @Override
-  protected Provider newProvider() {
+  protected TargetUnderTest newTarget() {
     InMemoryTarget target = InMemoryTarget.create();
-    return new Provider(target.target(), "contract");
+    return new TargetUnderTest(target.target(), "contract");
   }
 
   @Override

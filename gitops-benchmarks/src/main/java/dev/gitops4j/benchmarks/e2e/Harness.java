@@ -136,7 +136,7 @@ public final class Harness {
     Testbed testbed = Testbed.get();
     Files.createDirectories(options.work());
     log("work directory " + options.work());
-    try (Cluster cluster = new Cluster(testbed, options.work())) {
+    try (AuditedCluster cluster = new AuditedCluster(testbed, options.work())) {
       kubernetes(cluster);
     }
     terraform(testbed);
@@ -145,7 +145,7 @@ public final class Harness {
 
   // ---------------------------------------------------------------- Kubernetes
 
-  private void kubernetes(Cluster cluster) throws Exception {
+  private void kubernetes(AuditedCluster cluster) throws Exception {
     int n = options.objects();
     Map<String, String> manifests = Workload.manifests(n);
     Path folder = options.work().resolve("manifests");
@@ -183,7 +183,7 @@ public final class Harness {
       require(created.status() == PassStatus.SYNCED, "initial sync: " + created.error());
       require(created.writes() >= n, "initial sync wrote " + created.writes() + " of " + n);
       log("initial sync of " + n + " objects with kubectl");
-      Cluster.Run kubectlSync =
+      AuditedCluster.Run kubectlSync =
           cluster.kubectl(
               "apply",
               "--server-side",
@@ -227,7 +227,7 @@ public final class Harness {
       manual.close();
 
       long mark = cluster.auditMark();
-      Cluster.Run reapply =
+      AuditedCluster.Run reapply =
           cluster.kubectl(
               "apply",
               "--server-side",
@@ -499,9 +499,10 @@ public final class Harness {
                 "TF_CLI_CONFIG_FILE", testbed.tofuCliConfig().toString(),
                 "TF_VAR_out", directOut.toString(),
                 "TF_IN_AUTOMATION", "1");
-        Cluster.Run init = Cluster.run(List.of(tofu, "init", "-input=false"), directEnv, directDir);
-        Cluster.Run apply =
-            Cluster.run(
+        AuditedCluster.Run init =
+            AuditedCluster.run(List.of(tofu, "init", "-input=false"), directEnv, directDir);
+        AuditedCluster.Run apply =
+            AuditedCluster.run(
                 List.of(tofu, "apply", "-input=false", "-auto-approve"), directEnv, directDir);
         directSyncs.add(init.wallNanos() + apply.wallNanos());
 
@@ -538,7 +539,7 @@ public final class Harness {
       Engine engine = engines.get(engines.size() - 1);
       for (int i = 0; i < planTrials; i++) {
         directPlans.add(
-            Cluster.run(
+            AuditedCluster.run(
                     List.of(tofu, "plan", "-input=false", "-detailed-exitcode"),
                     directEnv,
                     directDir)

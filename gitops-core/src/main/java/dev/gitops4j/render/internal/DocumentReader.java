@@ -331,7 +331,7 @@ public final class DocumentReader {
             new Problem(
                 at,
                 "merge key '<<' needs a mapping or a list of mappings, got "
-                    + Values.describe(merged)));
+                    + TypeDescriptions.describe(merged)));
         return;
       }
       for (JsonNode source : sources) {

@@ -30,7 +30,9 @@ final class Outputs {
         read.put(
             entry.getKey(),
             new TerraformOutput(
-                entry.getKey(), sensitive ? Redact.marker(value) : value.deepCopy(), sensitive));
+                entry.getKey(),
+                sensitive ? SensitiveValues.marker(value) : value.deepCopy(),
+                sensitive));
       }
       outputs = Map.copyOf(read);
     }

@@ -91,10 +91,11 @@ public record PlanView(
       boolean sensitive =
           change.path("before_sensitive").asBoolean(false)
               || change.path("after_sensitive").asBoolean(false);
-      JsonNode before = Redact.sensitive(change.get("before"), change.get("before_sensitive"));
+      JsonNode before =
+          SensitiveValues.sensitive(change.get("before"), change.get("before_sensitive"));
       JsonNode after =
-          Redact.unknown(
-              Redact.sensitive(change.get("after"), change.get("after_sensitive")),
+          SensitiveValues.unknown(
+              SensitiveValues.sensitive(change.get("after"), change.get("after_sensitive")),
               change.get("after_unknown"));
       outputs.add(new OutputChange(entry.getKey(), actions(change), before, after, sensitive));
     }
@@ -176,7 +177,7 @@ public record PlanView(
         List.copyOf(changes),
         List.copyOf(drift),
         List.copyOf(outputs),
-        Redact.sha256(content),
+        SensitiveValues.sha256(content),
         errored);
   }
 
@@ -200,10 +201,11 @@ public record PlanView(
         continue; // data sources are read, never written
       }
       JsonNode change = resource.path("change");
-      JsonNode before = Redact.sensitive(change.get("before"), change.get("before_sensitive"));
+      JsonNode before =
+          SensitiveValues.sensitive(change.get("before"), change.get("before_sensitive"));
       JsonNode after =
-          Redact.unknown(
-              Redact.sensitive(change.get("after"), change.get("after_sensitive")),
+          SensitiveValues.unknown(
+              SensitiveValues.sensitive(change.get("after"), change.get("after_sensitive")),
               change.get("after_unknown"));
       List<String> replacePaths = new ArrayList<>();
       for (JsonNode path : change.path("replace_paths")) {

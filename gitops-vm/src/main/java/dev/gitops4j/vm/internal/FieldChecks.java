@@ -176,7 +176,7 @@ public final class FieldChecks {
       problem(doc.locate(p), "mode must be octal permission bits such as '0644'");
       return null;
     }
-    return Bodies.octal(bits);
+    return HostResourceFields.octal(bits);
   }
 
   /** An owner or group name matching {@link #ACCOUNT}. */

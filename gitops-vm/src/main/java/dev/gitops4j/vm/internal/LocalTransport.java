@@ -85,7 +85,7 @@ public final class LocalTransport implements Transport {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    String mode = Bodies.octal(bits(attrs.permissions()));
+    String mode = HostResourceFields.octal(bits(attrs.permissions()));
     String owner = attrs.owner().getName();
     String group = attrs.group().getName();
     if (attrs.isSymbolicLink()) {

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * The testbed's kube-apiserver + etcd (offline), with an audit log of every request at Metadata
  * level, and the testbed's kubectl pointed at it.
  */
-final class Cluster implements AutoCloseable {
+final class AuditedCluster implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +36,7 @@ final class Cluster implements AutoCloseable {
   final Path kubectl;
   final Path auditLog;
 
-  Cluster(Testbed testbed, Path work) throws IOException {
+  AuditedCluster(Testbed testbed, Path work) throws IOException {
     Path policy = work.resolve("audit-policy.yaml");
     Files.writeString(
         policy,

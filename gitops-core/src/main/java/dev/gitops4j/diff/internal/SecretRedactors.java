@@ -17,8 +17,11 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Built-in redactors and the marker they write. */
-public final class Redaction {
+/**
+ * The built-in {@link SecretRedactor}s (none, Kubernetes Secrets, JSON paths, chains) and the
+ * marker they write.
+ */
+public final class SecretRedactors {
 
   /** Prefix of every marker, so tools and tests can recognise redacted values. */
   public static final String MARKER_PREFIX = "<redacted:";
@@ -29,7 +32,7 @@ public final class Redaction {
   /** Random per process: markers can be compared within a process but not reversed or replayed. */
   private static final SecretKeySpec KEY = newKey();
 
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(Redaction::newMac);
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(SecretRedactors::newMac);
 
   private static final SecretRedactor NONE = new Paths(id -> false, List.of());
 
@@ -40,7 +43,7 @@ public final class Redaction {
           "/stringData/*",
           "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration");
 
-  private Redaction() {}
+  private SecretRedactors() {}
 
   public static SecretRedactor none() {
     return NONE;
@@ -154,7 +157,7 @@ public final class Redaction {
     @Override
     public List<Change> redactChanges(ResourceId id, List<Change> changes) {
       return applies.test(id) && !patterns.isEmpty()
-          ? Redaction.redactChanges(this, id, changes)
+          ? SecretRedactors.redactChanges(this, id, changes)
           : changes;
     }
   }

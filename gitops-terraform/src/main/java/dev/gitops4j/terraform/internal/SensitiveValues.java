@@ -31,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  * that lives only in this process, so two plans in one process show whether a secret changed (and
  * plan ids change with it) while the marker reveals nothing about the value.
  */
-public final class Redact {
+public final class SensitiveValues {
 
   /** Shown where the value is known only after apply. */
   public static final String UNKNOWN = "<known after apply>";
@@ -46,7 +46,7 @@ public final class Redact {
     new SecureRandom().nextBytes(KEY);
   }
 
-  private Redact() {}
+  private SensitiveValues() {}
 
   /** The value with every part that {@code mask} marks sensitive replaced by a marker. */
   public static JsonNode sensitive(JsonNode value, JsonNode mask) {
