@@ -30,4 +30,10 @@ module dev.gitops4j.core {
   exports dev.gitops4j.engine;
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
+
+  // Helpers the target modules share (digests, atomic files); not an API.
+  exports dev.gitops4j.internal to
+      dev.gitops4j.k8s,
+      dev.gitops4j.terraform,
+      dev.gitops4j.vm;
 }
