@@ -16,7 +16,10 @@ module dev.gitops4j.core {
   requires org.slf4j;
   requires io.github.resilience4j.core;
   requires io.github.resilience4j.circuitbreaker;
+  // Optional: only MicrometerListener needs it, and its users bring Micrometer themselves.
   requires static micrometer.core;
+  // ParseErrors reads the line and column of snakeyaml's errors.
+  requires org.yaml.snakeyaml;
 
   exports dev.gitops4j.model;
   exports dev.gitops4j.source;

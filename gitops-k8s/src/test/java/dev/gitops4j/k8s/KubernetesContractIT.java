@@ -47,8 +47,8 @@ class KubernetesContractIT extends TargetContractTest {
   protected DesiredResource sample(String name) {
     ObjectNode body = JSON.createObjectNode();
     body.put("apiVersion", "v1").put("kind", "ConfigMap");
-    body.with("metadata").put("name", name).put("namespace", namespace);
-    body.with("data").put("color", "blue");
+    body.withObjectProperty("metadata").put("name", name).put("namespace", namespace);
+    body.withObjectProperty("data").put("color", "blue");
     return new DesiredResource(
         ResourceId.of("ConfigMap", namespace, name), body, Origin.of(name + ".yaml", 1), "r1");
   }
@@ -56,7 +56,7 @@ class KubernetesContractIT extends TargetContractTest {
   @Override
   protected DesiredResource modified(DesiredResource resource) {
     ObjectNode body = resource.body().deepCopy();
-    body.with("data").put("color", "red");
+    body.withObjectProperty("data").put("color", "red");
     return new DesiredResource(resource.id(), body, resource.origin(), "r2");
   }
 }

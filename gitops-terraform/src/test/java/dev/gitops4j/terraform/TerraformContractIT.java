@@ -178,7 +178,8 @@ class TerraformContractIT extends TargetContractTest {
           .append("\" \"")
           .append(resource.id().name())
           .append("\" {\n");
-      for (Iterator<Map.Entry<String, JsonNode>> it = resource.body().fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = resource.body().properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         block
             .append("  ")

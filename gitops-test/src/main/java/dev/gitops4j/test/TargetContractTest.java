@@ -55,6 +55,9 @@ public abstract class TargetContractTest {
 
   private TargetUnderTest underTest;
 
+  /** For subclasses, one per target under test. */
+  protected TargetContractTest() {}
+
   /** A fresh, empty target (or one holding nothing named like the samples). */
   protected abstract TargetUnderTest newTarget() throws Exception;
 
@@ -193,7 +196,7 @@ public abstract class TargetContractTest {
   private static void assertContains(JsonNode actual, JsonNode expected, String path) {
     if (expected.isObject()) {
       assertThat(actual.isObject()).as("object at %s", path.isEmpty() ? "/" : path).isTrue();
-      Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = expected.properties().iterator();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         String child = path + "/" + field.getKey();

@@ -26,7 +26,7 @@ class InMemoryTargetContractTest extends TargetContractTest {
   @Override
   protected DesiredResource modified(DesiredResource resource) {
     ObjectNode body = resource.body().deepCopy();
-    body.with("data").put("color", "green");
+    body.withObjectProperty("data").put("color", "green");
     return new DesiredResource(resource.id(), body, resource.origin(), "r2");
   }
 }

@@ -64,7 +64,7 @@ final class DryRunStrategy {
     String next = null;
     do {
       MixedOperation<HasMetadata, KubernetesResourceList<HasMetadata>, Resource<HasMetadata>> ops =
-          (MixedOperation) client.resources((Class) type);
+          client.resources((Class) type);
       KubernetesResourceList<HasMetadata> page =
           ops.inNamespace(namespace)
               .list(new ListOptionsBuilder().withLimit(500L).withContinue(next).build());

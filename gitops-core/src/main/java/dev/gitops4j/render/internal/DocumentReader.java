@@ -336,7 +336,8 @@ public final class DocumentReader {
       }
       for (JsonNode source : sources) {
         source
-            .fields()
+            .properties()
+            .iterator()
             .forEachRemaining(
                 field -> {
                   if (!declared.containsKey(field.getKey()) && !node.has(field.getKey())) {

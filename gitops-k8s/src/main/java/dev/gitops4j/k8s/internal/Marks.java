@@ -154,11 +154,11 @@ public final class Marks {
    */
   public static ObjectNode marked(JsonNode declared, String application, String hash) {
     ObjectNode body = declared.deepCopy();
-    ObjectNode metadata = body.with("metadata");
-    ObjectNode labels = metadata.with("labels");
+    ObjectNode metadata = body.withObjectProperty("metadata");
+    ObjectNode labels = metadata.withObjectProperty("labels");
     labels.put(MANAGED_BY_LABEL, MANAGED_BY_VALUE);
     labels.put(APPLICATION_LABEL, application);
-    metadata.with("annotations").put(HASH_ANNOTATION, hash);
+    metadata.withObjectProperty("annotations").put(HASH_ANNOTATION, hash);
     return body;
   }
 

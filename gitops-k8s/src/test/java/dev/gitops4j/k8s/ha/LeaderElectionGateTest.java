@@ -48,7 +48,8 @@ class LeaderElectionGateTest {
       assertThat(target.writes()).isEqualTo(1);
 
       gate.stoppedLeading();
-      target.edit(target.ids().get(0), body -> body.with("data").put("k", "changed by hand"));
+      target.edit(
+          target.ids().get(0), body -> body.withObjectProperty("data").put("k", "changed by hand"));
       assertThat(engine.trigger("app").get(10, TimeUnit.SECONDS).status())
           .isEqualTo(PassStatus.SUSPENDED);
       assertThat(target.writes()).isEqualTo(1);

@@ -85,7 +85,8 @@ public record PlanView(
     List<ResourceChange> drift = resources(plan.path("resource_drift"));
     List<OutputChange> outputs = new ArrayList<>();
     JsonNode outputChanges = plan.path("output_changes");
-    for (Iterator<Map.Entry<String, JsonNode>> it = outputChanges.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = outputChanges.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode change = entry.getValue();
       boolean sensitive =
@@ -139,7 +140,8 @@ public record PlanView(
                 body,
                 List.of()));
       } else if (type.equals("outputs")) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = message.path("outputs").fields();
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                message.path("outputs").properties().iterator();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = it.next();
           ObjectNode empty = JsonNodeFactory.instance.objectNode();

@@ -142,7 +142,8 @@ public final class FieldChecks {
       problem(doc.locate(p), "vars must be a mapping");
       return out;
     }
-    node.fields()
+    node.properties()
+        .iterator()
         .forEachRemaining(
             e -> {
               if (e.getValue().isValueNode() && !e.getValue().isNull()) {
