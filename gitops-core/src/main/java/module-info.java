@@ -17,7 +17,10 @@ module dev.gitops4j.core {
   requires org.slf4j;
   requires io.github.resilience4j.core;
   requires io.github.resilience4j.circuitbreaker;
+  // Optional: only MicrometerListener needs it, and its users bring Micrometer themselves.
   requires static micrometer.core;
+  // ParseErrors reads the line and column of snakeyaml's errors.
+  requires org.yaml.snakeyaml;
 
   exports dev.gitops4j.model;
   exports dev.gitops4j.source;
@@ -36,4 +39,10 @@ module dev.gitops4j.core {
   // SemverRange, for Helm chart version constraints.
   exports dev.gitops4j.source.internal to
       dev.gitops4j.k8s;
+
+  // Helpers the target modules share (digests, atomic files); not an API.
+  exports dev.gitops4j.internal to
+      dev.gitops4j.k8s,
+      dev.gitops4j.terraform,
+      dev.gitops4j.vm;
 }

@@ -3,8 +3,9 @@ module dev.gitops4j.test {
   requires transitive dev.gitops4j.core;
   requires transitive org.junit.jupiter.api;
   requires org.assertj.core;
-  requires org.eclipse.jgit;
-  requires static kube.api.test;
+  // GitRepoFixture.git() hands out JGit; KubeApiServers builds kube-api-test configurations.
+  requires transitive org.eclipse.jgit;
+  requires static transitive kube.api.test;
 
   exports dev.gitops4j.test;
 }

@@ -1,6 +1,6 @@
 package dev.gitops4j.cli;
 
-import dev.gitops4j.cli.internal.Cli;
+import dev.gitops4j.cli.internal.RootCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -46,7 +46,7 @@ public final class Main {
    * A running {@code watch} stops when its thread is interrupted.
    */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
-    return Cli.commandLine(out, err, env);
+    return RootCommand.commandLine(out, err, env);
   }
 
   // A signal interrupts the command so that watch closes its engine and server cleanly.

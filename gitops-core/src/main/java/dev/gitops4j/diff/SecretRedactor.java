@@ -1,7 +1,7 @@
 package dev.gitops4j.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gitops4j.diff.internal.Redaction;
+import dev.gitops4j.diff.internal.SecretRedactors;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.ResourceId;
 import java.util.List;
@@ -32,18 +32,18 @@ public interface SecretRedactor {
    * the input list when nothing is redacted.
    */
   default List<Change> redactChanges(ResourceId id, List<Change> changes) {
-    return Redaction.redactChanges(this, id, changes);
+    return SecretRedactors.redactChanges(this, id, changes);
   }
 
   /** This redactor, then {@code next}. */
   default SecretRedactor andThen(SecretRedactor next) {
     Objects.requireNonNull(next, "next");
-    return Redaction.chain(this, next);
+    return SecretRedactors.chain(this, next);
   }
 
   /** A redactor that hides nothing. */
   static SecretRedactor none() {
-    return Redaction.none();
+    return SecretRedactors.none();
   }
 
   /**
@@ -52,7 +52,7 @@ public interface SecretRedactor {
    * kubectl.kubernetes.io/last-applied-configuration} annotation, which repeats them.
    */
   static SecretRedactor kubernetesSecrets() {
-    return Redaction.kubernetesSecrets();
+    return SecretRedactors.kubernetesSecrets();
   }
 
   /**
@@ -62,6 +62,6 @@ public interface SecretRedactor {
    * @throws IllegalArgumentException naming the pattern when one is invalid
    */
   static SecretRedactor paths(String... patterns) {
-    return Redaction.paths(null, patterns);
+    return SecretRedactors.paths(null, patterns);
   }
 }

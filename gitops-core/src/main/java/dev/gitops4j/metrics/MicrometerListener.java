@@ -35,6 +35,8 @@ public final class MicrometerListener implements ReconcileListener {
   private final Map<String, AtomicLong> drifted = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
+  // MeterRegistry comes from the optional micrometer.core, which callers of this constructor read.
+  @SuppressWarnings("exports")
   public MicrometerListener(MeterRegistry registry) {
     this.registry = registry;
   }

@@ -197,7 +197,8 @@ class DiffPropertiesTest {
       JsonNode node, List<String> prefix, List<List<String>> out) {
     out.add(List.copyOf(prefix));
     if (node.isObject()) {
-      node.fields()
+      node.properties()
+          .iterator()
           .forEachRemaining(
               field -> {
                 prefix.add(field.getKey());

@@ -233,7 +233,9 @@ final class JsonTrees {
   static String unordered(JsonNode node) {
     if (node.isObject()) {
       Map<String, String> fields = new TreeMap<>();
-      node.fields().forEachRemaining(f -> fields.put(f.getKey(), unordered(f.getValue())));
+      node.properties()
+          .iterator()
+          .forEachRemaining(f -> fields.put(f.getKey(), unordered(f.getValue())));
       return fields.toString();
     }
     if (node.isArray()) {

@@ -176,7 +176,7 @@ class ManifestDecoderPropertiesTest {
                     return array;
                   }));
     }
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array can only be made raw
     Arbitrary<JsonNode>[] all = choices.toArray(new Arbitrary[0]);
     return Arbitraries.oneOf(List.of(all));
   }

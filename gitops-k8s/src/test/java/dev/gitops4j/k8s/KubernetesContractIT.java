@@ -6,15 +6,15 @@ import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The provider contract every target must meet, run against the real API server. */
-class KubernetesContractIT extends ProviderContractTest {
+/** The contract every target must meet, run against the real API server. */
+class KubernetesContractIT extends TargetContractTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger ROUND = new AtomicInteger();
@@ -32,7 +32,7 @@ class KubernetesContractIT extends ProviderContractTest {
   }
 
   @Override
-  protected Provider newProvider() {
+  protected TargetUnderTest newTarget() {
     namespace = "contract-" + ROUND.incrementAndGet();
     client
         .namespaces()
@@ -40,15 +40,15 @@ class KubernetesContractIT extends ProviderContractTest {
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .serverSideApply();
     Target target = KubernetesTarget.builder(client).build().target("contract");
-    return new Provider(target, "contract");
+    return new TargetUnderTest(target, "contract");
   }
 
   @Override
   protected DesiredResource sample(String name) {
     ObjectNode body = JSON.createObjectNode();
     body.put("apiVersion", "v1").put("kind", "ConfigMap");
-    body.with("metadata").put("name", name).put("namespace", namespace);
-    body.with("data").put("color", "blue");
+    body.withObjectProperty("metadata").put("name", name).put("namespace", namespace);
+    body.withObjectProperty("data").put("color", "blue");
     return new DesiredResource(
         ResourceId.of("ConfigMap", namespace, name), body, Origin.of(name + ".yaml", 1), "r1");
   }
@@ -56,7 +56,7 @@ class KubernetesContractIT extends ProviderContractTest {
   @Override
   protected DesiredResource modified(DesiredResource resource) {
     ObjectNode body = resource.body().deepCopy();
-    body.with("data").put("color", "red");
+    body.withObjectProperty("data").put("color", "red");
     return new DesiredResource(resource.id(), body, resource.origin(), "r2");
   }
 }

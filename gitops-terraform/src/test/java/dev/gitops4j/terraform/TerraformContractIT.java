@@ -18,7 +18,7 @@ import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
 import dev.gitops4j.sync.ApplyOptions;
 import dev.gitops4j.test.ForwardingSession;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import dev.gitops4j.test.Testbed;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider contract every target must meet, run against real OpenTofu with the local provider
- * from the testbed's mirror.
+ * The contract every target must meet, run against real OpenTofu with the local provider from the
+ * testbed's mirror.
  *
  * <p>Terraform plans whole configurations, while the contract declares one resource per pass. Each
  * sample is therefore a {@code local_file} block in a {@code <name>.tf} file of its own, and each
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of everything else stay, since a resource missing from a Terraform configuration is one to
  * destroy. The renderer, the sessions and everything they report are the real target's.
  */
-class TerraformContractIT extends ProviderContractTest {
+class TerraformContractIT extends TargetContractTest {
 
   private static final String APP = "contract";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +65,7 @@ class TerraformContractIT extends ProviderContractTest {
   private Path out;
 
   @Override
-  protected Provider newProvider() throws Exception {
+  protected TargetUnderTest newTarget() throws Exception {
     Testbed testbed = Testbed.get();
     out = Files.createDirectories(dir.resolve("out"));
     TerraformTarget terraform =
@@ -75,7 +75,7 @@ class TerraformContractIT extends ProviderContractTest {
             .commandTimeout(Duration.ofMinutes(2))
             .build();
     opened.add(terraform);
-    return new Provider(Commits.before(terraform.target(APP)), APP);
+    return new TargetUnderTest(Commits.before(terraform.target(APP)), APP);
   }
 
   @AfterEach
@@ -178,7 +178,8 @@ class TerraformContractIT extends ProviderContractTest {
           .append("\" \"")
           .append(resource.id().name())
           .append("\" {\n");
-      for (Iterator<Map.Entry<String, JsonNode>> it = resource.body().fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = resource.body().properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         block
             .append("  ")

@@ -27,6 +27,9 @@ public final class GitOpsExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(GitOpsExtension.class);
 
+  /** Created by JUnit for {@code @ExtendWith(GitOpsExtension.class)}. */
+  public GitOpsExtension() {}
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();

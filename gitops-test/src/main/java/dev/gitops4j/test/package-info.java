@@ -9,8 +9,8 @@
  *   <li>{@link dev.gitops4j.test.GitRepoFixture} — a real Git repository in a temporary folder,
  *       with commits, tags and branches.
  *   <li>{@link dev.gitops4j.test.GitOpsExtension} — a JUnit 5 extension injecting both.
- *   <li>{@link dev.gitops4j.test.ProviderContractTest} — the contract every target must meet;
- *       extend it to prove a custom target against its real system.
+ *   <li>{@link dev.gitops4j.test.TargetContractTest} — the contract every target must meet; extend
+ *       it to prove a custom target against its real system.
  * </ul>
  */
 package dev.gitops4j.test;

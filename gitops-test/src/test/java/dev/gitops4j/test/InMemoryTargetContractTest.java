@@ -6,12 +6,12 @@ import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
 
-class InMemoryTargetContractTest extends ProviderContractTest {
+class InMemoryTargetContractTest extends TargetContractTest {
 
   @Override
-  protected Provider newProvider() {
+  protected TargetUnderTest newTarget() {
     InMemoryTarget target = InMemoryTarget.create();
-    return new Provider(target.target(), "contract");
+    return new TargetUnderTest(target.target(), "contract");
   }
 
   @Override
@@ -26,7 +26,7 @@ class InMemoryTargetContractTest extends ProviderContractTest {
   @Override
   protected DesiredResource modified(DesiredResource resource) {
     ObjectNode body = resource.body().deepCopy();
-    body.with("data").put("color", "green");
+    body.withObjectProperty("data").put("color", "green");
     return new DesiredResource(resource.id(), body, resource.origin(), "r2");
   }
 }

@@ -56,7 +56,7 @@ class InMemoryTargetTest {
     DesiredState desired = DesiredState.of("r", List.of(resource("v")));
     LiveResource before = target.observe(desired, Inventory.empty()).get(id).orElseThrow();
 
-    target.edit(id, body -> body.with("data").put("k", "edited"));
+    target.edit(id, body -> body.withObjectProperty("data").put("k", "edited"));
 
     LiveResource after = target.observe(desired, Inventory.empty()).get(id).orElseThrow();
     assertThat(after.body().at("/data/k").asText()).isEqualTo("edited");

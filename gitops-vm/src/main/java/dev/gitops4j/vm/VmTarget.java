@@ -14,11 +14,11 @@ import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.render.Renderer;
 import dev.gitops4j.source.Source;
 import dev.gitops4j.source.SourceException;
-import dev.gitops4j.vm.internal.Bodies;
 import dev.gitops4j.vm.internal.FieldChecks;
 import dev.gitops4j.vm.internal.HostInventoryStore;
 import dev.gitops4j.vm.internal.HostLayout;
 import dev.gitops4j.vm.internal.HostLink;
+import dev.gitops4j.vm.internal.HostResourceFields;
 import dev.gitops4j.vm.internal.HostSession;
 import dev.gitops4j.vm.internal.HostStateFile;
 import dev.gitops4j.vm.internal.LocalTransport;
@@ -103,7 +103,9 @@ public final class VmTarget implements AutoCloseable {
     DiffOptions options =
         DiffOptions.custom()
             // Content is compared by its SHA-256 and never shown; onChange is wiring, not state.
-            .ignore(IgnoreRule.of("/" + Bodies.CONTENT), IgnoreRule.of("/" + Bodies.ON_CHANGE))
+            .ignore(
+                IgnoreRule.of("/" + HostResourceFields.CONTENT),
+                IgnoreRule.of("/" + HostResourceFields.ON_CHANGE))
             .build();
     this.differ = StructuralDiffer.of(options);
     this.unifiedDiff = UnifiedDiff.custom().options(options).sortKeys(true).build();
@@ -234,15 +236,15 @@ public final class VmTarget implements AutoCloseable {
   /** Directories first, parents before children; handlers after everything they watch. */
   private static final Ordering ORDERING =
       (id, body) -> {
-        if (id.kind().equals(Bodies.HANDLER)) {
+        if (id.kind().equals(HostResourceFields.HANDLER)) {
           return 1_000_000;
         }
         int depth = (int) id.name().chars().filter(c -> c == '/').count();
         int rank =
             switch (id.kind()) {
-              case Bodies.DIRECTORY -> 0;
-              case Bodies.SYMLINK -> 1;
-              case Bodies.FILE -> 2;
+              case HostResourceFields.DIRECTORY -> 0;
+              case HostResourceFields.SYMLINK -> 1;
+              case HostResourceFields.FILE -> 2;
               default -> 3;
             };
         return depth * 4 + rank;

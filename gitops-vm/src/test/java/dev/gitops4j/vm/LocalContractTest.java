@@ -5,22 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The core provider contract on the local transport. Samples are directories: a file's live body
+ * The core target contract on the local transport. Samples are directories: a file's live body
  * carries its hash, not its content, so a file sample would not contain every declared field.
  */
-class LocalContractTest extends ProviderContractTest {
+class LocalContractTest extends TargetContractTest {
 
   private VmTarget vm;
 
   @Override
-  protected Provider newProvider() throws Exception {
+  protected TargetUnderTest newTarget() throws Exception {
     vm = VmTarget.local(Files.createTempDirectory("vm-contract"));
-    return new Provider(vm.target("localhost"), "contract");
+    return new TargetUnderTest(vm.target("localhost"), "contract");
   }
 
   @AfterEach

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +48,7 @@ final class DryRunStrategy {
               .resource(object)
               .inNamespace(namespace)
               .dryRun()
-              .patch(Harness.forcedApply(manager), object);
+              .patch(forcedApply(manager), object);
       HasMetadata current = live.get(object.getClass()).get(object.getMetadata().getName());
       if (current == null || !comparable(client, predicted).equals(comparable(client, current))) {
         drifted++;
@@ -62,7 +64,7 @@ final class DryRunStrategy {
     String next = null;
     do {
       MixedOperation<HasMetadata, KubernetesResourceList<HasMetadata>, Resource<HasMetadata>> ops =
-          (MixedOperation) client.resources((Class) type);
+          client.resources((Class) type);
       KubernetesResourceList<HasMetadata> page =
           ops.inNamespace(namespace)
               .list(new ListOptionsBuilder().withLimit(500L).withContinue(next).build());
@@ -80,5 +82,14 @@ final class DryRunStrategy {
     metadata.remove(List.of("managedFields", "resourceVersion", "generation"));
     tree.remove("status");
     return tree;
+  }
+
+  /** A forced server-side apply by {@code manager}. */
+  private static PatchContext forcedApply(String manager) {
+    return new PatchContext.Builder()
+        .withPatchType(PatchType.SERVER_SIDE_APPLY)
+        .withFieldManager(manager)
+        .withForce(true)
+        .build();
   }
 }

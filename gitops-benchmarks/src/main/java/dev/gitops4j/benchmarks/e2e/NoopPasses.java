@@ -55,7 +55,7 @@ public final class NoopPasses {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     RequestCounter counter = new RequestCounter();
-    try (Cluster cluster = new Cluster(Testbed.get(), work);
+    try (AuditedCluster cluster = new AuditedCluster(Testbed.get(), work);
         KubernetesClient client = cluster.client(Harness.LIB_AGENT, counter)) {
       String ns = "bench-noop";
       client

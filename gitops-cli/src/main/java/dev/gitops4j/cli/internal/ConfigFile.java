@@ -203,7 +203,8 @@ final class ConfigFile {
   private static void flatten(String key, JsonNode value, Map<String, String> into) {
     if (value != null && value.isObject()) {
       String prefix = key.equals("vars") ? "var" : key;
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         flatten(prefix + "." + field.getKey(), field.getValue(), into);
       }

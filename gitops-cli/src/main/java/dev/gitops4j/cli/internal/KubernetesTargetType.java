@@ -5,7 +5,6 @@ import dev.gitops4j.k8s.KubernetesTarget;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,9 +57,7 @@ final class KubernetesTargetType implements TargetType {
       if (!Files.isReadable(file)) {
         throw new CliException("kubeconfig " + file + " is not readable");
       }
-      config =
-          Config.fromKubeconfig(
-              context, Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      config = Config.fromKubeconfig(context, file.toFile());
     } else {
       // KUBECONFIG, ~/.kube/config or the in-cluster service account, as kubectl does.
       config = Config.autoConfigure(context);

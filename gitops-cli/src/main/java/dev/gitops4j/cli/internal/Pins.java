@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gitops4j.internal.AtomicFiles;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -113,13 +113,10 @@ final class Pins {
     return file;
   }
 
-  // Written to a temporary file and renamed, so a crash leaves the old or the new pins.
+  // Replaced atomically, so a crash leaves the old or the new pins.
   private void save() {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(FILE + ".tmp");
-      JSON.writeValue(tmp.toFile(), pins);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.replace(file, JSON.writeValueAsBytes(pins));
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage());
     }

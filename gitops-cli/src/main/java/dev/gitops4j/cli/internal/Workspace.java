@@ -7,10 +7,7 @@ import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.history.HistoryStore;
-import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.source.GitSource;
-import dev.gitops4j.source.Snapshot;
-import dev.gitops4j.source.SourceException;
 import dev.gitops4j.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * The applications of one command run, opened: sources, targets and an engine over them. Closing it
@@ -115,7 +110,7 @@ final class Workspace implements AutoCloseable {
       // Every secret is read before any target is opened: a missing one changes nothing.
       Map<String, GitSource> sources = new LinkedHashMap<>();
       for (AppSpec spec : specs) {
-        sources.put(spec.name(), source(spec, stateDir, env));
+        sources.put(spec.name(), AppSources.open(spec, stateDir, env));
       }
       Engine.Builder engine =
           Engine.builder()
@@ -130,9 +125,9 @@ final class Workspace implements AutoCloseable {
         String pinned = pins.get(spec.name());
         TargetType type = ws.types.computeIfAbsent(spec.targetType(), TargetTypes::create);
         Path appState = stateDir.resolve("apps").resolve(spec.name());
-        TargetType.Fleet fleet = openFleet(type, spec, appState);
+        TargetType.Fleet fleet = AppTargets.fleet(type, spec, appState);
         if (fleet == null) {
-          Target target = openTarget(type, spec, appState);
+          Target target = AppTargets.target(type, spec, appState);
           ws.add(
               engine,
               new Unit(spec, spec.name(), "", "", pinned, null, spec.auth().describe(env)),
@@ -142,7 +137,7 @@ final class Workspace implements AutoCloseable {
           continue;
         }
         for (Map.Entry<String, String> host :
-            hosts(fleet, spec, source, pinned, spec.auth().describe(env)).entrySet()) {
+            AppTargets.hosts(fleet, spec, source, pinned, spec.auth().describe(env)).entrySet()) {
           Unit unit =
               new Unit(
                   spec,
@@ -183,99 +178,6 @@ final class Workspace implements AutoCloseable {
             .target(target)
             .policy(policy.apply(unit.spec().policy()))
             .build());
-  }
-
-  private static GitSource source(AppSpec spec, Path stateDir, Map<String, String> env) {
-    try {
-      GitSource.Builder source = GitSource.builder(spec.url()).cacheDir(stateDir.resolve("git"));
-      if (!spec.path().isEmpty()) {
-        source.path(spec.path());
-      }
-      GitAuth.Credentials credentials = spec.auth().resolve(spec.url(), env, source);
-      // A pinned application keeps following its ref in the source; the engine's pin decides
-      // the revision of each pass (see pass(Unit)).
-      source.ref(
-          Refs.resolve(
-              spec.ref(),
-              spec.url(),
-              ls -> {
-                if (credentials != null) {
-                  ls.setCredentialsProvider(
-                      new UsernamePasswordCredentialsProvider(
-                          credentials.username(), credentials.secret()));
-                }
-              }));
-      return source.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CliException(
-          spec.where() + ": application '" + spec.name() + "': " + e.getMessage());
-    }
-  }
-
-  private static TargetType.Fleet openFleet(TargetType type, AppSpec spec, Path appState) {
-    try {
-      return type.fleet(spec.name(), spec.options(), appState).orElse(null);
-    } catch (CliException e) {
-      throw e;
-    } catch (Exception e) {
-      throw cannotOpen(spec, e);
-    }
-  }
-
-  private static Target openTarget(TargetType type, AppSpec spec, Path appState) {
-    try {
-      return type.open(spec.name(), spec.options(), appState);
-    } catch (CliException e) {
-      throw e;
-    } catch (Exception e) {
-      throw cannotOpen(spec, e);
-    }
-  }
-
-  private static CliException cannotOpen(AppSpec spec, Exception e) {
-    return new CliException(
-        "application '"
-            + spec.name()
-            + "': cannot open "
-            + spec.targetType()
-            + " target: "
-            + e.getMessage(),
-        e);
-  }
-
-  /** The hosts of the revision the fleet will be reconciled to: the pin, or the ref's head. */
-  private static Map<String, String> hosts(
-      TargetType.Fleet fleet, AppSpec spec, GitSource source, String pinned, String credentials) {
-    String what = "application '" + spec.name() + "': cannot read the hosts of ";
-    Snapshot snapshot;
-    try {
-      snapshot = pinned == null ? source.fetch() : source.read(pinned);
-    } catch (SourceException e) {
-      String hint =
-          e.reason() == SourceException.Reason.AUTH_FAILED
-              ? " (Git credentials: " + credentials + ")"
-              : "";
-      throw new CliException(what + source.describe() + ": " + e.getMessage() + hint, e);
-    }
-    try {
-      Map<String, String> hosts = fleet.hosts(snapshot);
-      if (hosts.isEmpty()) {
-        throw new CliException(what + "revision " + snapshot.revision() + ": no hosts");
-      }
-      return hosts;
-    } catch (InvalidDesiredStateException e) {
-      throw new CliException(
-          what
-              + "revision "
-              + Report.shortId(snapshot.revision())
-              + ":\n  "
-              + e.problems().stream().map(Object::toString).collect(Collectors.joining("\n  ")),
-          e);
-    } catch (CliException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CliException(what + "revision " + snapshot.revision() + ": " + e.getMessage(), e);
-    }
   }
 
   List<Unit> units() {

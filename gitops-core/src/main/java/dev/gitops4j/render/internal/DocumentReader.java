@@ -331,12 +331,13 @@ public final class DocumentReader {
             new Problem(
                 at,
                 "merge key '<<' needs a mapping or a list of mappings, got "
-                    + Values.describe(merged)));
+                    + TypeDescriptions.describe(merged)));
         return;
       }
       for (JsonNode source : sources) {
         source
-            .fields()
+            .properties()
+            .iterator()
             .forEachRemaining(
                 field -> {
                   if (!declared.containsKey(field.getKey()) && !node.has(field.getKey())) {

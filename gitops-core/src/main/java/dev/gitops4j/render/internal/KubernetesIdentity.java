@@ -24,7 +24,7 @@ public final class KubernetesIdentity implements IdentityResolver {
     }
     if (!metadata.isObject()) {
       throw new UnresolvableException(
-          "/metadata", "metadata must be a mapping, got " + Values.describe(metadata));
+          "/metadata", "metadata must be a mapping, got " + TypeDescriptions.describe(metadata));
     }
     JsonNode nameNode = metadata.get("name");
     if (nameNode == null || nameNode.isNull()) {
@@ -75,7 +75,7 @@ public final class KubernetesIdentity implements IdentityResolver {
       throws UnresolvableException {
     if (!node.isTextual()) {
       throw new UnresolvableException(
-          pointer, field + " must be a string, got " + Values.describe(node));
+          pointer, field + " must be a string, got " + TypeDescriptions.describe(node));
     }
     if (node.textValue().isBlank()) {
       throw new UnresolvableException(pointer, field + " must not be empty");

@@ -2,11 +2,11 @@ package dev.gitops4j.render.internal;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
-import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Problem;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Turns parser exceptions into problems with the position of the error and a one-line message. */
 final class ParseErrors {
@@ -18,7 +18,8 @@ final class ParseErrors {
   private ParseErrors() {}
 
   static Problem toProblem(String file, JsonProcessingException e) {
-    if (e instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+    // Jackson wraps snakeyaml's exception, which has the marks.
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
       return yamlProblem(file, marked);
     }
     JsonLocation location = e.getLocation();

@@ -1,12 +1,11 @@
 package dev.gitops4j.source.internal;
 
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.source.SourceFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Content-addressed revision ids for sources without commits. */
@@ -16,7 +15,7 @@ public final class ContentHash {
 
   /** SHA-256, in hex, over the files sorted by path; each path and content is length-prefixed. */
   public static String of(List<SourceFile> files) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = Digests.sha256();
     files.stream()
         .sorted(Comparator.comparing(SourceFile::path))
         .forEach(
@@ -27,14 +26,6 @@ public final class ContentHash {
               digest.update(ByteBuffer.allocate(8).putLong(file.content().length).array());
               digest.update(file.content());
             });
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-    }
+    return Digests.hex(digest.digest());
   }
 }

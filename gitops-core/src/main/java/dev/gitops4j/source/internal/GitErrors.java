@@ -15,7 +15,7 @@ public final class GitErrors {
    * @param describe the source description (already free of credentials)
    */
   public static SourceException map(
-      Throwable error, String action, String describe, Redactor redactor) {
+      Throwable error, String action, String describe, CredentialRedactor redactor) {
     if (error instanceof SourceException source) {
       return source;
     }

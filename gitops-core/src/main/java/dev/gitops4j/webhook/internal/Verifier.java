@@ -1,5 +1,6 @@
 package dev.gitops4j.webhook.internal;
 
+import dev.gitops4j.internal.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -116,11 +117,7 @@ public interface Verifier {
     }
 
     private static byte[] sha256(byte[] bytes) {
-      try {
-        return MessageDigest.getInstance("SHA-256").digest(bytes);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-      }
+      return Digests.sha256().digest(bytes);
     }
 
     @Override

@@ -339,7 +339,8 @@ public final class Cluster {
     ObjectNode out = JSON.createObjectNode();
     out.put("apiVersion", kind.apiVersion());
     out.put("kind", kind.kind());
-    item.fields()
+    item.properties()
+        .iterator()
         .forEachRemaining(
             field -> {
               if (!field.getKey().equals("apiVersion") && !field.getKey().equals("kind")) {

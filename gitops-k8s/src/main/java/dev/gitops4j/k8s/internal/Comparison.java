@@ -84,7 +84,7 @@ public final class Comparison {
     }
     if (shape.isObject() && live.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      Iterator<Map.Entry<String, JsonNode>> it = shape.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = shape.properties().iterator();
       while (it.hasNext()) {
         String key = it.next().getKey();
         if (live.has(key)) {

@@ -72,7 +72,7 @@ final class DryRun {
       throws TargetException {
     ResourceId standIn = ResourceId.of(id.kind(), STAND_IN_NAMESPACE, id.name());
     ObjectNode moved = body.deepCopy();
-    moved.with("metadata").put("namespace", STAND_IN_NAMESPACE);
+    moved.withObjectProperty("metadata").put("namespace", STAND_IN_NAMESPACE);
     try {
       cluster.apply(kind, standIn, moved, true, true);
       return Outcome.later();

@@ -146,9 +146,9 @@ final class KubeApplier {
       ObjectNode namespace = Cluster.JSON.createObjectNode();
       namespace.put("apiVersion", "v1").put("kind", "Namespace");
       namespace
-          .with("metadata")
+          .withObjectProperty("metadata")
           .put("name", id.scope())
-          .with("labels")
+          .withObjectProperty("labels")
           .put(Marks.MANAGED_BY_LABEL, Marks.MANAGED_BY_VALUE);
       cluster.apply(
           new KindInfo("", "v1", "Namespace", "namespaces", false),

@@ -218,7 +218,7 @@ public final class KubeRenderer implements Renderer {
     ObjectNode body = previous.get(resource.body());
     if (body == null) {
       body = resource.body().deepCopy();
-      body.with("metadata").put("namespace", defaultNamespace);
+      body.withObjectProperty("metadata").put("namespace", defaultNamespace);
     }
     next.put(resource.body(), body);
     return new DesiredResource(

@@ -66,7 +66,7 @@ public final class ManagedFields {
   }
 
   private static void walk(JsonNode fields, JsonNode live, String pointer, List<String> out) {
-    Iterator<Map.Entry<String, JsonNode>> it = fields.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = fields.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> field = it.next();
       String key = field.getKey();
@@ -128,7 +128,7 @@ public final class ManagedFields {
   }
 
   private static boolean matchesKeys(JsonNode element, JsonNode keys) {
-    Iterator<Map.Entry<String, JsonNode>> it = keys.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = keys.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> key = it.next();
       JsonNode value = element.get(key.getKey());

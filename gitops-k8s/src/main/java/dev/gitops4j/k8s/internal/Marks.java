@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.internal.Digests;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.regex.Pattern;
 
@@ -122,15 +121,12 @@ public final class Marks {
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return Digests.sha256();
   }
 
+  /** The stored form of a finished digest: its first 16 bytes in hex. */
   static String hex(byte[] digest) {
-    return HexFormat.of().formatHex(digest, 0, 16);
+    return Digests.hex(digest).substring(0, 32);
   }
 
   /** Feeds written bytes to a digest. */
@@ -158,11 +154,11 @@ public final class Marks {
    */
   public static ObjectNode marked(JsonNode declared, String application, String hash) {
     ObjectNode body = declared.deepCopy();
-    ObjectNode metadata = body.with("metadata");
-    ObjectNode labels = metadata.with("labels");
+    ObjectNode metadata = body.withObjectProperty("metadata");
+    ObjectNode labels = metadata.withObjectProperty("labels");
     labels.put(MANAGED_BY_LABEL, MANAGED_BY_VALUE);
     labels.put(APPLICATION_LABEL, application);
-    metadata.with("annotations").put(HASH_ANNOTATION, hash);
+    metadata.withObjectProperty("annotations").put(HASH_ANNOTATION, hash);
     return body;
   }
 

@@ -97,7 +97,7 @@ final class MetadataRules {
     if (!map.isObject()) {
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> entries = map.fields();
+    Iterator<Map.Entry<String, JsonNode>> entries = map.properties().iterator();
     while (entries.hasNext()) {
       Map.Entry<String, JsonNode> entry = entries.next();
       String keyError = keyError(entry.getKey());

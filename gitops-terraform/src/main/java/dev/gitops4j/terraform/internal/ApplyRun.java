@@ -29,11 +29,11 @@ final class ApplyRun {
     List<String> args = new ArrayList<>(List.of("apply", "-input=false", "-json"));
     args.add("-lock-timeout=" + owner.settings().lockTimeout().toMillis() + "ms");
     args.add(plan.file().toString());
-    Cli.Result result;
+    BinaryRunner.Result result;
     try {
       result =
           owner
-              .cli()
+              .runner()
               .run(
                   owner.path(),
                   args,
@@ -64,7 +64,7 @@ final class ApplyRun {
     if (result.exit() != 0) {
       error =
           errors.isEmpty()
-              ? "apply failed: " + Cli.lastLines(result.stderr() + result.stdout(), 20)
+              ? "apply failed: " + BinaryRunner.lastLines(result.stderr() + result.stdout(), 20)
               : String.join("; ", errors.stream().map(UiStream::describe).toList());
       // Config errors cannot happen for a saved plan; provider and lock errors may pass.
       retryable = true;

@@ -215,17 +215,18 @@ final class Configuration {
       for (String value : owner.settings().backendConfig()) {
         args.add("-backend-config=" + value);
       }
-      Cli.Result init = owner.cli().run(work, args);
+      BinaryRunner.Result init = owner.runner().run(work, args);
       if (init.exit() != 0) {
         // init has no -json in every supported version; validate -json locates config errors.
-        Cli.Result validate = owner.cli().run(work, List.of("validate", "-json", "-no-color"));
+        BinaryRunner.Result validate =
+            owner.runner().run(work, List.of("validate", "-json", "-no-color"));
         List<Problem> problems = validationProblems(validate.stdout());
         if (!problems.isEmpty() && problems.stream().allMatch(p -> p.origin().line() > 0)) {
           throw new ConfigurationError(problems);
         }
         // Mirror, network, backend or lock trouble: transient as far as we can tell.
         String text = (init.stderr() + "\n" + init.stdout()).strip();
-        throw new TargetException("init failed: " + Cli.lastLines(text, 20), true);
+        throw new TargetException("init failed: " + BinaryRunner.lastLines(text, 20), true);
       }
       Files.writeString(marker, hash);
       initialized = true;
@@ -250,7 +251,7 @@ final class Configuration {
         relevant.append(initBlocks(new String(file.content(), StandardCharsets.UTF_8)));
       }
     }
-    return Redact.sha256(TextNode.valueOf(relevant.toString()));
+    return SensitiveValues.sha256(TextNode.valueOf(relevant.toString()));
   }
 
   /**

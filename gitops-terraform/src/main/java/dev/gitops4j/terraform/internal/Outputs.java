@@ -22,7 +22,8 @@ final class Outputs {
         continue;
       }
       Map<String, TerraformOutput> read = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = message.path("outputs").fields();
+      for (Iterator<Map.Entry<String, JsonNode>> it =
+              message.path("outputs").properties().iterator();
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         boolean sensitive = entry.getValue().path("sensitive").asBoolean(false);
@@ -30,7 +31,9 @@ final class Outputs {
         read.put(
             entry.getKey(),
             new TerraformOutput(
-                entry.getKey(), sensitive ? Redact.marker(value) : value.deepCopy(), sensitive));
+                entry.getKey(),
+                sensitive ? SensitiveValues.marker(value) : value.deepCopy(),
+                sensitive));
       }
       outputs = Map.copyOf(read);
     }

@@ -47,7 +47,7 @@ public final class PlanMapping {
           declared.add(Drift.missing(desired));
         } else if (change.actions().contains("update")) {
           LiveResource live = live(change.id(), change.after(), plan);
-          List<Change> changes = Redact.changes(change.after(), change.before());
+          List<Change> changes = SensitiveValues.changes(change.after(), change.before());
           declared.add(Drift.modified(desired, live, nonEmpty(changes, live, desired)));
         }
       }
@@ -97,7 +97,7 @@ public final class PlanMapping {
     if (create && delete || actions.contains("update")) {
       DesiredResource desired = desired(id, after, revision, origins);
       LiveResource live = live(id, before, plan);
-      List<Change> changes = Redact.changes(before, after);
+      List<Change> changes = SensitiveValues.changes(before, after);
       declared.add(Drift.modified(desired, live, nonEmpty(changes, live, desired)));
     } else if (create) {
       declared.add(Drift.missing(desired(id, after, revision, origins)));

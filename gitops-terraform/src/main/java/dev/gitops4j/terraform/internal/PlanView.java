@@ -85,16 +85,18 @@ public record PlanView(
     List<ResourceChange> drift = resources(plan.path("resource_drift"));
     List<OutputChange> outputs = new ArrayList<>();
     JsonNode outputChanges = plan.path("output_changes");
-    for (Iterator<Map.Entry<String, JsonNode>> it = outputChanges.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = outputChanges.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode change = entry.getValue();
       boolean sensitive =
           change.path("before_sensitive").asBoolean(false)
               || change.path("after_sensitive").asBoolean(false);
-      JsonNode before = Redact.sensitive(change.get("before"), change.get("before_sensitive"));
+      JsonNode before =
+          SensitiveValues.sensitive(change.get("before"), change.get("before_sensitive"));
       JsonNode after =
-          Redact.unknown(
-              Redact.sensitive(change.get("after"), change.get("after_sensitive")),
+          SensitiveValues.unknown(
+              SensitiveValues.sensitive(change.get("after"), change.get("after_sensitive")),
               change.get("after_unknown"));
       outputs.add(new OutputChange(entry.getKey(), actions(change), before, after, sensitive));
     }
@@ -138,7 +140,8 @@ public record PlanView(
                 body,
                 List.of()));
       } else if (type.equals("outputs")) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = message.path("outputs").fields();
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                message.path("outputs").properties().iterator();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = it.next();
           ObjectNode empty = JsonNodeFactory.instance.objectNode();
@@ -176,7 +179,7 @@ public record PlanView(
         List.copyOf(changes),
         List.copyOf(drift),
         List.copyOf(outputs),
-        Redact.sha256(content),
+        SensitiveValues.sha256(content),
         errored);
   }
 
@@ -200,10 +203,11 @@ public record PlanView(
         continue; // data sources are read, never written
       }
       JsonNode change = resource.path("change");
-      JsonNode before = Redact.sensitive(change.get("before"), change.get("before_sensitive"));
+      JsonNode before =
+          SensitiveValues.sensitive(change.get("before"), change.get("before_sensitive"));
       JsonNode after =
-          Redact.unknown(
-              Redact.sensitive(change.get("after"), change.get("after_sensitive")),
+          SensitiveValues.unknown(
+              SensitiveValues.sensitive(change.get("after"), change.get("after_sensitive")),
               change.get("after_unknown"));
       List<String> replacePaths = new ArrayList<>();
       for (JsonNode path : change.path("replace_paths")) {

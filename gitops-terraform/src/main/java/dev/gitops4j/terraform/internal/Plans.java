@@ -54,9 +54,9 @@ final class Plans {
     for (String varFile : settings.varFiles()) {
       args.add("-var-file=" + varFile);
     }
-    Cli.Result result =
+    BinaryRunner.Result result =
         owner
-            .cli()
+            .runner()
             .run(owner.path(), args, message -> UiStream.dispatch(message, settings.listener()));
     if (result.exit() != 0 && result.exit() != 2) {
       delete(file);
@@ -81,11 +81,11 @@ final class Plans {
 
   /** The whole plan, with attribute values, read with {@code show -json FILE}. */
   private PlanView show(Path file) throws TargetException {
-    Cli.Result show =
-        owner.cli().run(owner.path(), List.of("show", "-json", "-no-color", file.toString()));
+    BinaryRunner.Result show =
+        owner.runner().run(owner.path(), List.of("show", "-json", "-no-color", file.toString()));
     if (show.exit() != 0) {
       throw new TargetException(
-          "show -json failed: " + Cli.lastLines(show.stderr() + show.stdout(), 20), true);
+          "show -json failed: " + BinaryRunner.lastLines(show.stderr() + show.stdout(), 20), true);
     }
     try {
       return PlanView.parse(JSON.readTree(show.stdout()));
@@ -120,11 +120,11 @@ final class Plans {
   }
 
   /** Classifies a failed plan: lock and provider errors are transient, configuration errors not. */
-  static TargetException failure(String command, Cli.Result result) {
+  static TargetException failure(String command, BinaryRunner.Result result) {
     List<JsonNode> errors = UiStream.errors(result.messages());
     String text =
         errors.isEmpty()
-            ? Cli.lastLines(result.stderr() + result.stdout(), 20)
+            ? BinaryRunner.lastLines(result.stderr() + result.stdout(), 20)
             : String.join("; ", errors.stream().map(UiStream::describe).toList());
     if (UiStream.isLockError(errors, result.stderr())) {
       return new TargetException(command + " failed: the state is locked: " + text, true);

@@ -62,7 +62,7 @@ public final class WorkingDirectory {
       TerraformListener listener) {}
 
   private final Settings settings;
-  private final Cli cli;
+  private final BinaryRunner runner;
   private final Path work;
   private final Configuration configuration;
   private final Plans plans;
@@ -72,8 +72,8 @@ public final class WorkingDirectory {
 
   public WorkingDirectory(Settings settings) {
     this.settings = settings;
-    this.cli =
-        new Cli(
+    this.runner =
+        new BinaryRunner(
             settings.binary(),
             settings.environment(),
             settings.commandTimeout(),
@@ -93,8 +93,8 @@ public final class WorkingDirectory {
     return settings;
   }
 
-  Cli cli() {
-    return cli;
+  BinaryRunner runner() {
+    return runner;
   }
 
   /** Runs {@code version} once and checks the CLI is OpenTofu or Terraform 1.5 or newer. */
@@ -113,7 +113,7 @@ public final class WorkingDirectory {
 
   private TerraformBinary checkVersion() throws TargetException {
     createDirectories(settings.directory());
-    Cli.Result result = cli.run(settings.directory(), List.of("version"));
+    BinaryRunner.Result result = runner.run(settings.directory(), List.of("version"));
     Matcher matcher = VERSION.matcher(result.stdout());
     if (result.exit() != 0 || !matcher.find()) {
       throw new TargetException(

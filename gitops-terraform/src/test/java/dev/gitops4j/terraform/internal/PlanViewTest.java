@@ -70,7 +70,7 @@ class PlanViewTest {
   void unknownValuesAreMarked() {
     PlanView view = PlanView.parse(Fixtures.plan("plan-create.json"));
     assertThat(view.change(ResourceId.of("local_file", "a")).after().get("id").asText())
-        .isEqualTo(Redact.UNKNOWN);
+        .isEqualTo(SensitiveValues.UNKNOWN);
     assertThat(view.change(ResourceId.of("local_file", "a")).before().isNull()).isTrue();
   }
 

@@ -36,7 +36,8 @@ class PolicyTest {
     try (Harness h = new Harness(SyncPolicy.automatic())) {
       h.repo.commit(files("a", "1"));
       h.pass();
-      h.target.edit(cm("a"), body -> body.with("data").put("value", "edited by hand"));
+      h.target.edit(
+          cm("a"), body -> body.withObjectProperty("data").put("value", "edited by hand"));
 
       h.engine.targetChanged(Harness.APP, cm("a"));
       h.timers.advance(java.time.Duration.ofSeconds(1));
@@ -53,7 +54,8 @@ class PolicyTest {
     try (Harness h = new Harness(SyncPolicy.custom().selfHeal(false).build())) {
       h.repo.commit(files("a", "1"));
       h.pass();
-      h.target.edit(cm("a"), body -> body.with("data").put("value", "edited by hand"));
+      h.target.edit(
+          cm("a"), body -> body.withObjectProperty("data").put("value", "edited by hand"));
 
       h.timers.advance(Harness.INTERVAL);
       PassResult interval = h.results.get(h.results.size() - 1);
@@ -131,7 +133,7 @@ class PolicyTest {
       h.engine.approve(Harness.APP, h.pass().planId()).get(30, TimeUnit.SECONDS);
       h.repo.commit(files("a", "2"));
       PassResult waiting = h.pass();
-      h.target.edit(cm("a"), body -> body.with("data").put("value", "moved"));
+      h.target.edit(cm("a"), body -> body.withObjectProperty("data").put("value", "moved"));
 
       PassResult refused =
           h.engine.approve(Harness.APP, waiting.planId()).get(30, TimeUnit.SECONDS);

@@ -117,7 +117,8 @@ class RobustnessTest {
     try (Harness h = new Harness(noSelfHeal)) {
       h.repo.commit(files("a", "1"));
       assertThat(h.pass().status()).isEqualTo(PassStatus.SYNCED);
-      h.target.edit(cm("a"), body -> body.with("data").put("value", "edited by hand"));
+      h.target.edit(
+          cm("a"), body -> body.withObjectProperty("data").put("value", "edited by hand"));
 
       h.restart(noSelfHeal);
       h.engine.start();

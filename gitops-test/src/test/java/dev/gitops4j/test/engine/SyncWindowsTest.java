@@ -55,7 +55,7 @@ class SyncWindowsTest {
       h.repo.commit(files("a", "1"));
       assertThat(h.pass().status()).isEqualTo(PassStatus.SYNCED);
       // Scheduled passes stay blocked: the hand edit is reported, not corrected.
-      h.target.edit(cm("a"), body -> body.with("data").put("value", "edited"));
+      h.target.edit(cm("a"), body -> body.withObjectProperty("data").put("value", "edited"));
       h.clock.advance(Harness.INTERVAL);
       h.timers.runDue();
       PassResult scheduled = h.results.get(h.results.size() - 1);

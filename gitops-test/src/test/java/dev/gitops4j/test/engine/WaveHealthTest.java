@@ -99,7 +99,7 @@ class WaveHealthTest {
   }
 
   private void jobEnds(String phase) {
-    memory.edit(JOB, body -> body.with("status").put("phase", phase));
+    memory.edit(JOB, body -> body.withObjectProperty("status").put("phase", phase));
   }
 
   private PassResult nextScheduledPass(Duration after) {

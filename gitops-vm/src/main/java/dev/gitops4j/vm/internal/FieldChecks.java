@@ -142,7 +142,8 @@ public final class FieldChecks {
       problem(doc.locate(p), "vars must be a mapping");
       return out;
     }
-    node.fields()
+    node.properties()
+        .iterator()
         .forEachRemaining(
             e -> {
               if (e.getValue().isValueNode() && !e.getValue().isNull()) {
@@ -176,7 +177,7 @@ public final class FieldChecks {
       problem(doc.locate(p), "mode must be octal permission bits such as '0644'");
       return null;
     }
-    return Bodies.octal(bits);
+    return HostResourceFields.octal(bits);
   }
 
   /** An owner or group name matching {@link #ACCOUNT}. */

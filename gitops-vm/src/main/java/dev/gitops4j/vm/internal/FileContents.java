@@ -6,9 +6,6 @@ import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
 import dev.gitops4j.vm.VmHost;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -111,14 +108,5 @@ public final class FileContents {
       bytes = expanded.getBytes(StandardCharsets.UTF_8);
     }
     return bytes;
-  }
-
-  /** Hex SHA-256 of {@code bytes}. */
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -33,7 +33,7 @@ public final class HandlerRunner {
    */
   public String run(Transport t, ResourceId id, JsonNode desired, List<String> reasons)
       throws IOException, TargetException {
-    String command = desired.path(Bodies.COMMAND).asText();
+    String command = desired.path(HostResourceFields.COMMAND).asText();
     Transport.ExecResult result = t.exec(command, layout.handlerTimeout());
     if (result.exitCode() != 0) {
       throw new TargetException(

@@ -3,6 +3,7 @@ package dev.gitops4j.vm.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.ResourceId;
@@ -103,12 +104,15 @@ public final class HostExpansion {
       return null;
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put(Bodies.TYPE, Bodies.HANDLER);
-    body.put(Bodies.COMMAND, command);
-    body.set(Bodies.WATCHES, Bodies.array(List.copyOf(watched)));
-    body.put(Bodies.PENDING, false);
+    body.put(HostResourceFields.TYPE, HostResourceFields.HANDLER);
+    body.put(HostResourceFields.COMMAND, command);
+    body.set(HostResourceFields.WATCHES, HostResourceFields.array(List.copyOf(watched)));
+    body.put(HostResourceFields.PENDING, false);
     return new DesiredResource(
-        ResourceId.of(Bodies.HANDLER, host, name), body, handler.origin(), snapshot.revision());
+        ResourceId.of(HostResourceFields.HANDLER, host, name),
+        body,
+        handler.origin(),
+        snapshot.revision());
   }
 
   private DesiredResource expandOne(ResourceDocuments.Declared d, VmHost host) {
@@ -123,14 +127,14 @@ public final class HostExpansion {
     }
     Origin origin = doc.locate(p + "/" + d.kind());
     ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put(Bodies.TYPE, d.kind());
+    body.put(HostResourceFields.TYPE, d.kind());
     boolean ok = true;
     if (entry.has("mode")) {
       String mode = checks.mode(doc, p + "/mode", entry.get("mode"));
       ok &= mode != null;
-      body.put(Bodies.MODE, mode);
+      body.put(HostResourceFields.MODE, mode);
     }
-    for (String field : List.of(Bodies.OWNER, Bodies.GROUP)) {
+    for (String field : List.of(HostResourceFields.OWNER, HostResourceFields.GROUP)) {
       if (entry.has(field)) {
         String value = checks.account(doc, p + "/" + field, entry.get(field), field);
         ok &= value != null;
@@ -138,25 +142,26 @@ public final class HostExpansion {
       }
     }
     switch (d.kind()) {
-      case Bodies.FILE -> {
+      case HostResourceFields.FILE -> {
         byte[] content = contents.fileContent(doc, p, entry, scope, where);
         if (content == null) {
           return null;
         }
-        body.put(Bodies.SHA256, FileContents.sha256(content));
-        body.put(Bodies.CONTENT, Base64.getEncoder().encodeToString(content));
+        body.put(HostResourceFields.SHA256, Digests.sha256Hex(content));
+        body.put(HostResourceFields.CONTENT, Base64.getEncoder().encodeToString(content));
       }
-      case Bodies.SYMLINK -> {
+      case HostResourceFields.SYMLINK -> {
         String target = linkTarget(doc, p, entry, path, scope, where);
         if (target == null) {
           return null;
         }
-        body.put(Bodies.TARGET, target);
+        body.put(HostResourceFields.TARGET, target);
       }
       default -> {}
     }
-    if (entry.has(Bodies.ON_CHANGE)) {
-      List<String> names = checks.names(doc, p + "/onChange", entry.get(Bodies.ON_CHANGE));
+    if (entry.has(HostResourceFields.ON_CHANGE)) {
+      List<String> names =
+          checks.names(doc, p + "/onChange", entry.get(HostResourceFields.ON_CHANGE));
       for (String handler : names) {
         if (!documents.handlers().containsKey(handler)) {
           checks.problem(doc.locate(p + "/onChange"), "unknown handler " + handler);
@@ -168,7 +173,7 @@ public final class HostExpansion {
             .computeIfAbsent(handler, h -> new TreeSet<>())
             .add(d.kind() + ":" + path);
       }
-      body.set(Bodies.ON_CHANGE, Bodies.array(names));
+      body.set(HostResourceFields.ON_CHANGE, HostResourceFields.array(names));
     }
     if (!ok) {
       return null;

@@ -53,7 +53,8 @@ public final class HostInventoryStore implements InventoryStore {
           }
           current
               .pending()
-              .removeIf(name -> !current.resources().contains(Bodies.HANDLER + ":" + name));
+              .removeIf(
+                  name -> !current.resources().contains(HostResourceFields.HANDLER + ":" + name));
           return true;
         });
   }

@@ -123,7 +123,7 @@ public final class HostSession implements TargetSession {
       if (step.action() == Step.Action.DELETE) {
         return writer.delete(t, step);
       }
-      if (id.kind().equals(Bodies.HANDLER)) {
+      if (id.kind().equals(HostResourceFields.HANDLER)) {
         return handlers.run(
             t, id, step.desired().body(), handlerReasons.getOrDefault(id.name(), List.of()));
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.diff.StructuralDiffer;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.DesiredState;
 import dev.gitops4j.model.Inventory;
@@ -12,10 +13,7 @@ import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.vm.Transport;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +62,8 @@ public final class LivePaths {
             });
     Set<ResourceId> ids = new TreeSet<>(wanted.keySet());
     inventory.resources().stream().filter(id -> host.equals(id.scope())).forEach(ids::add);
-    List<ResourceId> paths = ids.stream().filter(id -> !id.kind().equals(Bodies.HANDLER)).toList();
+    List<ResourceId> paths =
+        ids.stream().filter(id -> !id.kind().equals(HostResourceFields.HANDLER)).toList();
     List<Optional<Transport.Stat>> stats =
         transport.stat(paths.stream().map(id -> layout.physical(id.name())).toList());
     HostStateFile.State current = stateFile.read(transport);
@@ -76,21 +75,23 @@ public final class LivePaths {
       DesiredResource declared = wanted.get(id);
       boolean owned = current.resources().contains(HostStateFile.key(id));
       ObjectNode body;
-      if (id.kind().equals(Bodies.ABSENT)) {
+      if (id.kind().equals(HostResourceFields.ABSENT)) {
         if (declared == null) {
           continue; // Nothing to prune: the engine trims it from the inventory.
         }
         body =
             stat.isEmpty()
-                ? Bodies.NODES.objectNode().put(Bodies.TYPE, Bodies.ABSENT)
-                : Bodies.project(Bodies.live(stat.get()), declared.body());
+                ? HostResourceFields.NODES
+                    .objectNode()
+                    .put(HostResourceFields.TYPE, HostResourceFields.ABSENT)
+                : HostResourceFields.project(HostResourceFields.live(stat.get()), declared.body());
       } else {
         if (stat.isEmpty()) {
           continue;
         }
-        body = Bodies.live(stat.get());
+        body = HostResourceFields.live(stat.get());
         if (declared != null) {
-          body = Bodies.project(body, declared.body());
+          body = HostResourceFields.project(body, declared.body());
         }
       }
       LiveResource resource = new LiveResource(id, body, version(body), owned);
@@ -99,12 +100,13 @@ public final class LivePaths {
     }
     Map<String, List<String>> handlerReasons = new LinkedHashMap<>();
     for (DesiredResource handler : wanted.values()) {
-      if (!handler.id().kind().equals(Bodies.HANDLER)) {
+      if (!handler.id().kind().equals(HostResourceFields.HANDLER)) {
         continue;
       }
       String name = handler.id().name();
       List<String> reasons = new ArrayList<>();
-      for (String watched : Bodies.strings(handler.body().path(Bodies.WATCHES))) {
+      for (String watched :
+          HostResourceFields.strings(handler.body().path(HostResourceFields.WATCHES))) {
         ResourceId id = stateFile.fromKey(watched);
         DesiredResource declared = wanted.get(id);
         LiveResource observed = byId.get(id);
@@ -119,7 +121,7 @@ public final class LivePaths {
       }
       handlerReasons.put(name, List.copyOf(reasons));
       ObjectNode body = handler.body().deepCopy();
-      body.put(Bodies.PENDING, !reasons.isEmpty());
+      body.put(HostResourceFields.PENDING, !reasons.isEmpty());
       live.add(
           new LiveResource(
               handler.id(),
@@ -149,10 +151,8 @@ public final class LivePaths {
 
   private static String version(JsonNode body) {
     try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(body)))
-          .substring(0, 16);
-    } catch (NoSuchAlgorithmException | IOException e) {
+      return Digests.sha256Hex(JSON.writeValueAsBytes(body)).substring(0, 16);
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

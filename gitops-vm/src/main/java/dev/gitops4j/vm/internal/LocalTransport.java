@@ -1,5 +1,6 @@
 package dev.gitops4j.vm.internal;
 
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.vm.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +25,9 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +85,7 @@ public final class LocalTransport implements Transport {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    String mode = Bodies.octal(bits(attrs.permissions()));
+    String mode = HostResourceFields.octal(bits(attrs.permissions()));
     String owner = attrs.owner().getName();
     String group = attrs.group().getName();
     if (attrs.isSymbolicLink()) {
@@ -104,12 +102,10 @@ public final class LocalTransport implements Transport {
   }
 
   private static String sha256(Path path) throws IOException {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
+    try (DigestInputStream in =
+        new DigestInputStream(Files.newInputStream(path), Digests.sha256())) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return Digests.hex(in.getMessageDigest().digest());
     }
   }
 

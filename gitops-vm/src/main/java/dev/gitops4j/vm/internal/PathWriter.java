@@ -41,34 +41,37 @@ public final class PathWriter {
           where + path + " is outside the allowed roots " + layout.allowedRoots(), false);
     }
     checkRealParent(t, path, where);
-    List<String> handlers = Bodies.strings(desired.path(Bodies.ON_CHANGE));
+    List<String> handlers = HostResourceFields.strings(desired.path(HostResourceFields.ON_CHANGE));
     // Remember the handlers before writing: a crash after the write still runs them next pass.
     stateFile.update(
         t, s -> s.pending().addAll(handlers) | s.resources().add(HostStateFile.key(id)));
     String phys = layout.physical(path);
     HostDirectories.ensure(t, layout, PathRules.parent(path), 0755);
-    String liveType = step.live() == null ? null : Bodies.type(step.live().body());
-    String owner = Bodies.text(desired, Bodies.OWNER);
-    String group = Bodies.text(desired, Bodies.GROUP);
+    String liveType = step.live() == null ? null : HostResourceFields.type(step.live().body());
+    String owner = HostResourceFields.text(desired, HostResourceFields.OWNER);
+    String group = HostResourceFields.text(desired, HostResourceFields.GROUP);
     switch (id.kind()) {
-      case Bodies.FILE -> {
-        clearOtherType(t, phys, liveType, Bodies.FILE);
+      case HostResourceFields.FILE -> {
+        clearOtherType(t, phys, liveType, HostResourceFields.FILE);
         JsonNode live = step.live() == null ? null : step.live().body();
         boolean sameContent =
             live != null
-                && Bodies.FILE.equals(liveType)
-                && desired.path(Bodies.SHA256).asText().equals(live.path(Bodies.SHA256).asText());
+                && HostResourceFields.FILE.equals(liveType)
+                && desired
+                    .path(HostResourceFields.SHA256)
+                    .asText()
+                    .equals(live.path(HostResourceFields.SHA256).asText());
         if (sameContent) {
           return metadata(t, phys, desired, live);
         }
-        byte[] content = Bodies.content(desired);
-        t.writeAtomically(phys, content, Bodies.mode(desired, 0644), owner, group);
+        byte[] content = HostResourceFields.content(desired);
+        t.writeAtomically(phys, content, HostResourceFields.mode(desired, 0644), owner, group);
         return "wrote " + content.length + " bytes to " + path + suffix(handlers);
       }
-      case Bodies.DIRECTORY -> {
-        clearOtherType(t, phys, liveType, Bodies.DIRECTORY);
-        if (!Bodies.DIRECTORY.equals(liveType)) {
-          t.mkdir(phys, Bodies.mode(desired, 0755));
+      case HostResourceFields.DIRECTORY -> {
+        clearOtherType(t, phys, liveType, HostResourceFields.DIRECTORY);
+        if (!HostResourceFields.DIRECTORY.equals(liveType)) {
+          t.mkdir(phys, HostResourceFields.mode(desired, 0755));
           if (owner != null || group != null) {
             t.chown(phys, owner, group);
           }
@@ -76,16 +79,16 @@ public final class PathWriter {
         }
         return metadata(t, phys, desired, step.live().body());
       }
-      case Bodies.SYMLINK -> {
-        clearOtherType(t, phys, liveType, Bodies.SYMLINK);
-        String target = desired.path(Bodies.TARGET).asText();
+      case HostResourceFields.SYMLINK -> {
+        clearOtherType(t, phys, liveType, HostResourceFields.SYMLINK);
+        String target = desired.path(HostResourceFields.TARGET).asText();
         String physicalTarget =
             target.startsWith("/") && !layout.prefix().isEmpty() ? layout.physical(target) : target;
         t.symlink(phys, physicalTarget);
         return "linked " + path + " -> " + target + suffix(handlers);
       }
-      case Bodies.ABSENT -> {
-        if (liveType == null || Bodies.ABSENT.equals(liveType)) {
+      case HostResourceFields.ABSENT -> {
+        if (liveType == null || HostResourceFields.ABSENT.equals(liveType)) {
           return "already absent: " + path;
         }
         if (t.isNonEmptyDirectory(phys)) {
@@ -107,7 +110,7 @@ public final class PathWriter {
   public String delete(Transport t, Step step) throws IOException, TargetException {
     ResourceId id = step.id();
     String kind = id.kind();
-    if (kind.equals(Bodies.HANDLER) || kind.equals(Bodies.ABSENT)) {
+    if (kind.equals(HostResourceFields.HANDLER) || kind.equals(HostResourceFields.ABSENT)) {
       stateFile.update(
           t, s -> s.resources().remove(HostStateFile.key(id)) | s.pending().remove(id.name()));
       return "stopped managing " + id.kind() + " " + id.name();
@@ -119,9 +122,10 @@ public final class PathWriter {
     String remark;
     if (now.isEmpty()) {
       remark = "already gone: " + path;
-    } else if (!kind.equals(Bodies.live(now.get()).path(Bodies.TYPE).asText())) {
+    } else if (!kind.equals(
+        HostResourceFields.live(now.get()).path(HostResourceFields.TYPE).asText())) {
       remark = "left " + path + " in place: it is no longer a " + kind;
-    } else if (kind.equals(Bodies.DIRECTORY) && t.isNonEmptyDirectory(phys)) {
+    } else if (kind.equals(HostResourceFields.DIRECTORY) && t.isNonEmptyDirectory(phys)) {
       remark = "left directory " + path + " in place: it holds unmanaged entries";
     } else {
       t.delete(phys);
@@ -137,12 +141,12 @@ public final class PathWriter {
    */
   private static void clearOtherType(Transport t, String phys, String liveType, String kind)
       throws IOException, TargetException {
-    if (liveType == null || liveType.equals(kind) || Bodies.ABSENT.equals(liveType)) {
+    if (liveType == null || liveType.equals(kind) || HostResourceFields.ABSENT.equals(liveType)) {
       return;
     }
-    if (Bodies.SYMLINK.equals(kind) || Bodies.FILE.equals(kind)) {
+    if (HostResourceFields.SYMLINK.equals(kind) || HostResourceFields.FILE.equals(kind)) {
       // A rename replaces a file or symlink in one step; only a directory is in the way.
-      if (!Bodies.DIRECTORY.equals(liveType)) {
+      if (!HostResourceFields.DIRECTORY.equals(liveType)) {
         return;
       }
     }
@@ -157,15 +161,17 @@ public final class PathWriter {
   private String metadata(Transport t, String phys, JsonNode desired, JsonNode live)
       throws IOException {
     List<String> done = new ArrayList<>();
-    String mode = Bodies.text(desired, Bodies.MODE);
-    if (mode != null && !mode.equals(Bodies.text(live, Bodies.MODE))) {
+    String mode = HostResourceFields.text(desired, HostResourceFields.MODE);
+    if (mode != null && !mode.equals(HostResourceFields.text(live, HostResourceFields.MODE))) {
       t.chmod(phys, Integer.parseInt(mode, 8));
       done.add("mode " + mode);
     }
-    String owner = Bodies.text(desired, Bodies.OWNER);
-    String group = Bodies.text(desired, Bodies.GROUP);
-    boolean ownerDiffers = owner != null && !owner.equals(Bodies.text(live, Bodies.OWNER));
-    boolean groupDiffers = group != null && !group.equals(Bodies.text(live, Bodies.GROUP));
+    String owner = HostResourceFields.text(desired, HostResourceFields.OWNER);
+    String group = HostResourceFields.text(desired, HostResourceFields.GROUP);
+    boolean ownerDiffers =
+        owner != null && !owner.equals(HostResourceFields.text(live, HostResourceFields.OWNER));
+    boolean groupDiffers =
+        group != null && !group.equals(HostResourceFields.text(live, HostResourceFields.GROUP));
     if (ownerDiffers || groupDiffers) {
       t.chown(phys, ownerDiffers ? owner : null, groupDiffers ? group : null);
       done.add("owner " + (owner == null ? "" : owner) + ":" + (group == null ? "" : group));

@@ -22,14 +22,18 @@ import java.util.TreeSet;
 public final class ResourceDocuments {
 
   private static final List<String> KINDS =
-      List.of(Bodies.FILE, Bodies.DIRECTORY, Bodies.SYMLINK, Bodies.ABSENT);
+      List.of(
+          HostResourceFields.FILE,
+          HostResourceFields.DIRECTORY,
+          HostResourceFields.SYMLINK,
+          HostResourceFields.ABSENT);
   private static final Map<String, Set<String>> FIELDS =
       Map.of(
-          Bodies.FILE,
+          HostResourceFields.FILE,
               Set.of("content", "source", "template", "mode", "owner", "group", "onChange"),
-          Bodies.DIRECTORY, Set.of("mode", "owner", "group", "onChange"),
-          Bodies.SYMLINK, Set.of("target", "onChange"),
-          Bodies.ABSENT, Set.of("onChange"));
+          HostResourceFields.DIRECTORY, Set.of("mode", "owner", "group", "onChange"),
+          HostResourceFields.SYMLINK, Set.of("target", "onChange"),
+          HostResourceFields.ABSENT, Set.of("onChange"));
 
   /**
    * A resource entry as declared.

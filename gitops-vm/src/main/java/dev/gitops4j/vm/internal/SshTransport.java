@@ -148,7 +148,7 @@ public final class SshTransport implements Transport {
                   ? Type.DIRECTORY
                   : f[1].equals("symbolic link") ? Type.SYMLINK : Type.OTHER;
       String extra = f.length > 5 ? f[5] : "";
-      String mode = Bodies.octal(Integer.parseInt(f[2], 8) & 07777);
+      String mode = HostResourceFields.octal(Integer.parseInt(f[2], 8) & 07777);
       out.add(
           Optional.of(
               new Stat(
@@ -204,7 +204,11 @@ public final class SshTransport implements Transport {
         }
       }
       StringBuilder finish = new StringBuilder();
-      finish.append("chmod ").append(Bodies.octal(mode)).append(' ').append(shellQuote(temporary));
+      finish
+          .append("chmod ")
+          .append(HostResourceFields.octal(mode))
+          .append(' ')
+          .append(shellQuote(temporary));
       if (owner != null || group != null) {
         finish
             .append(" && chown -h ")
@@ -234,14 +238,20 @@ public final class SshTransport implements Transport {
   @Override
   public synchronized void mkdir(String path, int mode) throws IOException {
     check(
-        run("mkdir -m " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
+        run(
+            "mkdir -m " + HostResourceFields.octal(mode) + " -- " + shellQuote(path),
+            null,
+            OUTPUT_LIMIT),
         "mkdir " + path);
   }
 
   @Override
   public synchronized void chmod(String path, int mode) throws IOException {
     check(
-        run("chmod " + Bodies.octal(mode) + " -- " + shellQuote(path), null, OUTPUT_LIMIT),
+        run(
+            "chmod " + HostResourceFields.octal(mode) + " -- " + shellQuote(path),
+            null,
+            OUTPUT_LIMIT),
         "chmod " + path);
   }
 

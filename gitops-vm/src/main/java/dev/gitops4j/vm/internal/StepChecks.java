@@ -1,6 +1,7 @@
 package dev.gitops4j.vm.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Plan;
@@ -79,7 +80,7 @@ public final class StepChecks {
       problems.add(new Problem(origin, id + " does not belong to host " + layout.host()));
       return;
     }
-    boolean handler = id.kind().equals(Bodies.HANDLER);
+    boolean handler = id.kind().equals(HostResourceFields.HANDLER);
     if (!handler && !isPathKind(id.kind())) {
       problems.add(new Problem(origin, "unknown kind " + id.kind() + " of " + id.name()));
       return;
@@ -96,7 +97,7 @@ public final class StepChecks {
     }
     JsonNode body = step.desired().body();
     if (handler) {
-      if (body.path(Bodies.COMMAND).asText("").isBlank()) {
+      if (body.path(HostResourceFields.COMMAND).asText("").isBlank()) {
         problems.add(new Problem(origin, "handler " + id.name() + " has no command"));
       }
       return;
@@ -115,42 +116,48 @@ public final class StepChecks {
               origin, "path " + path + where() + " is inside the target's state directory"));
       return;
     }
-    if (!id.kind().equals(Bodies.type(body))) {
+    if (!id.kind().equals(HostResourceFields.type(body))) {
       problems.add(
           new Problem(
               origin,
-              path + ": a " + id.kind() + " declared with type '" + Bodies.type(body) + "'"));
+              path
+                  + ": a "
+                  + id.kind()
+                  + " declared with type '"
+                  + HostResourceFields.type(body)
+                  + "'"));
       return;
     }
-    String mode = Bodies.text(body, Bodies.MODE);
+    String mode = HostResourceFields.text(body, HostResourceFields.MODE);
     if (mode != null && !MODE.matcher(mode).matches()) {
       problems.add(
           new Problem(
               origin, path + ": mode '" + mode + "' is not octal permission bits such as '0644'"));
     }
-    for (String field : List.of(Bodies.OWNER, Bodies.GROUP)) {
-      String account = Bodies.text(body, field);
+    for (String field : List.of(HostResourceFields.OWNER, HostResourceFields.GROUP)) {
+      String account = HostResourceFields.text(body, field);
       if (account != null && !FieldChecks.ACCOUNT.matcher(account).matches()) {
         problems.add(new Problem(origin, path + ": invalid " + field + " '" + account + "'"));
       }
     }
-    if (id.kind().equals(Bodies.FILE)) {
+    if (id.kind().equals(HostResourceFields.FILE)) {
       checkContent(path, body, origin, problems);
-    } else if (id.kind().equals(Bodies.SYMLINK) && body.path(Bodies.TARGET).asText("").isEmpty()) {
+    } else if (id.kind().equals(HostResourceFields.SYMLINK)
+        && body.path(HostResourceFields.TARGET).asText("").isEmpty()) {
       problems.add(new Problem(origin, path + ": a symlink needs a target"));
     }
   }
 
   private static void checkContent(String path, JsonNode body, Origin origin, List<Problem> out) {
-    String sha256 = body.path(Bodies.SHA256).asText("");
+    String sha256 = body.path(HostResourceFields.SHA256).asText("");
     byte[] content;
     try {
-      content = Bodies.content(body);
+      content = HostResourceFields.content(body);
     } catch (IllegalArgumentException e) {
       out.add(new Problem(origin, path + ": content is not base64"));
       return;
     }
-    if (!SHA256.matcher(sha256).matches() || !sha256.equals(FileContents.sha256(content))) {
+    if (!SHA256.matcher(sha256).matches() || !sha256.equals(Digests.sha256Hex(content))) {
       out.add(new Problem(origin, path + ": sha256 does not match the content"));
     }
   }
@@ -163,7 +170,8 @@ public final class StepChecks {
     Map<String, List<Step>> byParent = new LinkedHashMap<>();
     for (Step step : steps) {
       if (isPathKind(step.id().kind())
-          && !(step.action() == Step.Action.DELETE && step.id().kind().equals(Bodies.ABSENT))) {
+          && !(step.action() == Step.Action.DELETE
+              && step.id().kind().equals(HostResourceFields.ABSENT))) {
         String parent = layout.physical(PathRules.parent(step.id().name()));
         byParent.computeIfAbsent(parent, p -> new ArrayList<>()).add(step);
       }
@@ -192,9 +200,9 @@ public final class StepChecks {
       String kind = step.id().kind();
       if (step.action() == Step.Action.DELETE
           || step.live() == null
-          || kind.equals(Bodies.DIRECTORY)
-          || kind.equals(Bodies.HANDLER)
-          || !Bodies.DIRECTORY.equals(Bodies.type(step.live().body()))) {
+          || kind.equals(HostResourceFields.DIRECTORY)
+          || kind.equals(HostResourceFields.HANDLER)
+          || !HostResourceFields.DIRECTORY.equals(HostResourceFields.type(step.live().body()))) {
         continue;
       }
       String path = step.id().name();
@@ -202,7 +210,7 @@ public final class StepChecks {
         problems.add(
             new Problem(
                 origin(step),
-                kind.equals(Bodies.ABSENT)
+                kind.equals(HostResourceFields.ABSENT)
                     ? path + " must be absent but is a non-empty directory; remove it by hand"
                     : path
                         + " is a non-empty directory where a "
@@ -220,16 +228,16 @@ public final class StepChecks {
     for (Step step : steps) {
       String kind = step.id().kind();
       if (step.action() == Step.Action.DELETE
-          || !(kind.equals(Bodies.FILE) || kind.equals(Bodies.DIRECTORY))) {
+          || !(kind.equals(HostResourceFields.FILE) || kind.equals(HostResourceFields.DIRECTORY))) {
         continue;
       }
       JsonNode body = step.desired().body();
       JsonNode live = step.live() == null ? null : step.live().body();
-      String owner = toSet(body, live, Bodies.OWNER);
+      String owner = toSet(body, live, HostResourceFields.OWNER);
       if (owner != null) {
         owners.put(step.id(), owner);
       }
-      String group = toSet(body, live, Bodies.GROUP);
+      String group = toSet(body, live, HostResourceFields.GROUP);
       if (group != null) {
         groups.put(step.id(), group);
       }
@@ -268,8 +276,8 @@ public final class StepChecks {
 
   /** The owner or group {@code field} a step sets: declared and not already the live one. */
   private static String toSet(JsonNode desired, JsonNode live, String field) {
-    String value = Bodies.text(desired, field);
-    if (value == null || (live != null && value.equals(Bodies.text(live, field)))) {
+    String value = HostResourceFields.text(desired, field);
+    if (value == null || (live != null && value.equals(HostResourceFields.text(live, field)))) {
       return null;
     }
     return value;
@@ -278,10 +286,10 @@ public final class StepChecks {
   // ---------------------------------------------------------------- plumbing
 
   private static boolean isPathKind(String kind) {
-    return kind.equals(Bodies.FILE)
-        || kind.equals(Bodies.DIRECTORY)
-        || kind.equals(Bodies.SYMLINK)
-        || kind.equals(Bodies.ABSENT);
+    return kind.equals(HostResourceFields.FILE)
+        || kind.equals(HostResourceFields.DIRECTORY)
+        || kind.equals(HostResourceFields.SYMLINK)
+        || kind.equals(HostResourceFields.ABSENT);
   }
 
   /** Where the step was declared; a pruned path is listed in the host's state file. */

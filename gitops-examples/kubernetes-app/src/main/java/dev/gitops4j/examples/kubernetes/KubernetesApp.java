@@ -60,27 +60,27 @@ public final class KubernetesApp {
   private static final Duration PASS_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Options options;
+  private final KubernetesAppOptions options;
   private final PrintStream out;
 
   /** Every finished pass, whatever started it: the watch starts some of them by itself. */
   private final BlockingQueue<PassResult> passes = new LinkedBlockingQueue<>();
 
-  public KubernetesApp(Options options, PrintStream out) {
+  public KubernetesApp(KubernetesAppOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
 
   public static void main(String[] args) throws Exception {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.print(Options.USAGE);
+      System.out.print(KubernetesAppOptions.USAGE);
       return;
     }
     try {
-      new KubernetesApp(Options.parse(args), System.out).run();
+      new KubernetesApp(KubernetesAppOptions.parse(args), System.out).run();
     } catch (IllegalArgumentException e) { // bad options or kubeconfig: say which, no stack trace
       System.err.println("error: " + e.getMessage());
-      System.err.print(Options.USAGE);
+      System.err.print(KubernetesAppOptions.USAGE);
       System.exit(2);
     } catch (IllegalStateException e) { // a step failed: the message names the step and the cause
       System.err.println("error: " + e.getMessage());

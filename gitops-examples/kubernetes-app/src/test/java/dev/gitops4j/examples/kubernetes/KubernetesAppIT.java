@@ -61,8 +61,8 @@ class KubernetesAppIT {
 
     try {
       // The same arguments a user passes with -Dexec.args="...".
-      Options options =
-          Options.parse(
+      KubernetesAppOptions options =
+          KubernetesAppOptions.parse(
               "--kubeconfig",
               kubeconfig.toString(),
               "--context",
@@ -138,7 +138,7 @@ class KubernetesAppIT {
       ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
       new KubernetesApp(
-              Options.parse(
+              KubernetesAppOptions.parse(
                   "--kubeconfig", kubeconfig.toString(),
                   "--repo", repo.uri(),
                   "--path", "deploy",

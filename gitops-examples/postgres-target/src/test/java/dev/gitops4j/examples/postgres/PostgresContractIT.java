@@ -3,14 +3,14 @@ package dev.gitops4j.examples.postgres;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The core provider contract against a real PostgreSQL, with roles as samples. */
-class PostgresContractIT extends ProviderContractTest {
+/** The core target contract against a real PostgreSQL, with roles as samples. */
+class PostgresContractIT extends TargetContractTest {
 
   private static PostgresServer server;
 
@@ -25,12 +25,12 @@ class PostgresContractIT extends ProviderContractTest {
   }
 
   @Override
-  protected Provider newProvider() {
+  protected TargetUnderTest newTarget() {
     Target target =
         PostgresTarget.builder("contract")
             .connect(server.jdbcUrl(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD)
             .build();
-    return new Provider(target, "contract");
+    return new TargetUnderTest(target, "contract");
   }
 
   @Override

@@ -44,27 +44,27 @@ public final class TerraformLocal {
       List.of("main.tf", "promo.tf", "variables.tf", "terraform.tfvars");
   private static final Duration PASS_TIMEOUT = Duration.ofMinutes(5);
 
-  private final Options options;
+  private final TerraformLocalOptions options;
   private final PrintStream out;
 
   /** Progress the CLI reports while planning and applying. */
   private final List<TerraformEvent> events = new CopyOnWriteArrayList<>();
 
-  public TerraformLocal(Options options, PrintStream out) {
+  public TerraformLocal(TerraformLocalOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
 
   public static void main(String[] args) throws Exception {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.print(Options.USAGE);
+      System.out.print(TerraformLocalOptions.USAGE);
       return;
     }
     try {
-      new TerraformLocal(Options.parse(args), System.out).run();
+      new TerraformLocal(TerraformLocalOptions.parse(args), System.out).run();
     } catch (IllegalArgumentException e) { // bad options: say which, no stack trace
       System.err.println("error: " + e.getMessage());
-      System.err.print(Options.USAGE);
+      System.err.print(TerraformLocalOptions.USAGE);
       System.exit(2);
     } catch (IllegalStateException | TargetException e) { // a step failed, or no usable CLI
       System.err.println("error: " + e.getMessage());

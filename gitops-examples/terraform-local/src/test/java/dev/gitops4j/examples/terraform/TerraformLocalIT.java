@@ -24,8 +24,8 @@ class TerraformLocalIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try {
       // The same arguments a user passes with -Dexec.args="...".
-      Options options =
-          Options.parse(
+      TerraformLocalOptions options =
+          TerraformLocalOptions.parse(
               "--tofu", testbed.tofu().toString(),
               "--cli-config", testbed.tofuCliConfig().toString(),
               "--work", work.toString());

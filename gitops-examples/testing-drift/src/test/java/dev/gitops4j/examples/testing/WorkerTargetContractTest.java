@@ -4,21 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.sync.InventoryStore;
-import dev.gitops4j.test.ProviderContractTest;
+import dev.gitops4j.test.TargetContractTest;
 import java.nio.file.Files;
 
 /**
- * The test kit's provider contract, run against the team's target over a real registry directory:
+ * The test kit's target contract, run against the team's target over a real registry directory:
  * creates are marked owned, observe returns only declared or inventoried workers, updates and
  * deletes are observed, versions are stable without writes, and dry runs persist nothing.
  */
-class WorkerTargetContractTest extends ProviderContractTest {
+class WorkerTargetContractTest extends TargetContractTest {
 
   @Override
-  protected Provider newProvider() throws Exception {
+  protected TargetUnderTest newTarget() throws Exception {
     WorkerTarget target =
         new WorkerTarget(new WorkerRegistry(Files.createTempDirectory("worker-registry")));
-    return new Provider(target.target(InventoryStore.inMemory()), "contract");
+    return new TargetUnderTest(target.target(InventoryStore.inMemory()), "contract");
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param work folder for the Git repository, the working directory and the site; empty for a
  *     temporary one
  */
-public record Options(Optional<Path> tofu, Optional<Path> cliConfig, Optional<Path> work) {
+public record TerraformLocalOptions(
+    Optional<Path> tofu, Optional<Path> cliConfig, Optional<Path> work) {
 
   static final String USAGE =
       """
@@ -23,7 +24,7 @@ public record Options(Optional<Path> tofu, Optional<Path> cliConfig, Optional<Pa
       """;
 
   /** Parses {@code args}; a bad or unknown flag is an {@link IllegalArgumentException}. */
-  public static Options parse(String... args) {
+  public static TerraformLocalOptions parse(String... args) {
     Path tofu = null;
     Path cliConfig = null;
     Path work = null;
@@ -40,7 +41,7 @@ public record Options(Optional<Path> tofu, Optional<Path> cliConfig, Optional<Pa
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
-    return new Options(
+    return new TerraformLocalOptions(
         Optional.ofNullable(tofu), Optional.ofNullable(cliConfig), Optional.ofNullable(work));
   }
 

@@ -3,9 +3,9 @@ package dev.gitops4j.render.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Describes values in messages by type only, so a message never repeats a value. */
-final class Values {
+final class TypeDescriptions {
 
-  private Values() {}
+  private TypeDescriptions() {}
 
   static String describe(JsonNode node) {
     if (node.isObject()) {

@@ -12,25 +12,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gitops4j",
     mixinStandardHelpOptions = true,
-    versionProvider = Cli.Version.class,
+    versionProvider = RootCommand.Version.class,
     description =
         "Reconcile live systems from Git: plan, diff, sync, watch, history, rollback, unpin.",
     footer = {"", "Exit codes: 0 success / in sync, 1 error, 2 drift (plan, diff)."})
-public final class Cli implements Callable<Integer> {
+public final class RootCommand implements Callable<Integer> {
 
   private final Context ctx;
 
   @Option(names = "--verbose", description = "Log what the library does (to stderr).")
   boolean verbose;
 
-  private Cli(Context ctx) {
+  private RootCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   /** The command line over {@code out}, {@code err} and {@code env}; see {@code Main}. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
     Context ctx = new Context(out, err, Map.copyOf(env), System.console() != null);
-    CommandLine cli = new CommandLine(new Cli(ctx));
+    CommandLine cli = new CommandLine(new RootCommand(ctx));
     cli.addSubcommand(new CommandLine(new PlanCommand(ctx)));
     cli.addSubcommand(new CommandLine(new DiffCommand(ctx)));
     cli.addSubcommand(new CommandLine(new SyncCommand(ctx)));
@@ -76,7 +76,7 @@ public final class Cli implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Cli.class.getPackage().getImplementationVersion();
+      String v = RootCommand.class.getPackage().getImplementationVersion();
       return new String[] {"gitops4j " + (v == null ? "(development build)" : v)};
     }
   }

@@ -19,14 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The testbed's kube-apiserver + etcd (offline), with an audit log of every request at Metadata
  * level, and the testbed's kubectl pointed at it.
  */
-final class Cluster implements AutoCloseable {
+final class AuditedCluster implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +35,7 @@ final class Cluster implements AutoCloseable {
   final Path kubectl;
   final Path auditLog;
 
-  Cluster(Testbed testbed, Path work) throws IOException {
+  AuditedCluster(Testbed testbed, Path work) throws IOException {
     Path policy = work.resolve("audit-policy.yaml");
     Files.writeString(
         policy,
@@ -90,48 +89,13 @@ final class Cluster implements AutoCloseable {
         .build();
   }
 
-  /** What one kubectl run cost: wall time and CPU time of the kubectl process. */
-  record Run(long wallNanos, long cpuNanos, String output) {}
-
   /** Runs kubectl against this server; fails on a non-zero exit. */
-  Run kubectl(String... args) throws IOException, InterruptedException {
+  MeasuredProcess kubectl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(kubectl.toString());
     command.add("--kubeconfig=" + kubeconfig);
     command.addAll(List.of(args));
-    return run(command, Map.of(), null);
-  }
-
-  /** Runs a command; CPU time is the children's time the kernel accounts to this JVM. */
-  static Run run(List<String> command, Map<String, String> env, Path dir)
-      throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    if (dir != null) {
-      builder.directory(dir.toFile());
-    }
-    long cpu0 = childrenCpuNanos();
-    long t0 = System.nanoTime();
-    Process process = builder.start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-    }
-    long wall = System.nanoTime() - t0;
-    return new Run(wall, childrenCpuNanos() - cpu0, output);
-  }
-
-  /** cutime + cstime of /proc/self/stat: CPU of children this JVM has waited for. */
-  static long childrenCpuNanos() {
-    try {
-      String stat = Files.readString(Path.of("/proc/self/stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
+    return MeasuredProcess.run(command, Map.of(), null);
   }
 
   /** Where the audit log ends now; a window starts here. */

@@ -3,8 +3,11 @@ package dev.gitops4j.source.internal;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Removes secrets from text that may reach logs or exception messages. */
-public final class Redactor {
+/**
+ * Removes a source's credentials (and any user:password@ of a URL) from text bound for logs or
+ * errors.
+ */
+public final class CredentialRedactor {
 
   // user:password@ in any URL.
   private static final Pattern URL_USERINFO =
@@ -12,7 +15,7 @@ public final class Redactor {
 
   private final List<String> secrets;
 
-  public Redactor(List<String> secrets) {
+  public CredentialRedactor(List<String> secrets) {
     this.secrets = secrets.stream().filter(s -> s != null && !s.isEmpty()).toList();
   }
 

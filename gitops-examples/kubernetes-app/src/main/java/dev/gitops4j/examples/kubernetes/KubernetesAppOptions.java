@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param healthTimeout how long to wait for the Deployment to become available
  * @param work folder for the local Git repository and the clone cache; empty for a temporary one
  */
-public record Options(
+public record KubernetesAppOptions(
     Path kubeconfig,
     Optional<String> context,
     Optional<String> repo,
@@ -42,7 +42,7 @@ public record Options(
       """;
 
   /** Parses {@code args}; a bad or unknown flag is an {@link IllegalArgumentException}. */
-  public static Options parse(String... args) {
+  public static KubernetesAppOptions parse(String... args) {
     Path kubeconfig = defaultKubeconfig();
     String context = null;
     String repo = null;
@@ -70,7 +70,7 @@ public record Options(
     if (path != null && repo == null) {
       throw new IllegalArgumentException("--path needs --repo");
     }
-    return new Options(
+    return new KubernetesAppOptions(
         kubeconfig,
         Optional.ofNullable(context),
         Optional.ofNullable(repo),

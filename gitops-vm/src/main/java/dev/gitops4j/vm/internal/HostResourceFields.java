@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Field names and helpers for the JSON bodies of host resources. */
-public final class Bodies {
+public final class HostResourceFields {
 
   public static final String FILE = "file";
   public static final String DIRECTORY = "directory";
@@ -33,7 +33,7 @@ public final class Bodies {
 
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private Bodies() {}
+  private HostResourceFields() {}
 
   /** The live body of an observed path. */
   public static ObjectNode live(Transport.Stat stat) {

@@ -13,18 +13,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Process control of the CLI runner, with plain system commands standing in for long runs. */
-class CliTest {
+/** Process control of the binary runner, with plain system commands standing in for long runs. */
+class BinaryRunnerTest {
 
   @TempDir Path dir;
 
   @Test
   void aCommandOverItsTimeoutIsInterruptedAndReportedAsRetryable() throws Exception {
-    Cli cli =
-        new Cli(Paths.get("/bin/sh"), Map.of(), Duration.ofMillis(300), Duration.ofSeconds(5));
+    BinaryRunner runner =
+        new BinaryRunner(
+            Paths.get("/bin/sh"), Map.of(), Duration.ofMillis(300), Duration.ofSeconds(5));
     Path pidFile = dir.resolve("pid");
     assertThatThrownBy(
-            () -> cli.run(dir, List.of("-c", "echo $$ > " + pidFile + "; exec sleep 60")))
+            () -> runner.run(dir, List.of("-c", "echo $$ > " + pidFile + "; exec sleep 60")))
         .isInstanceOfSatisfying(
             TargetException.class,
             e -> {
@@ -39,34 +40,35 @@ class CliTest {
 
   @Test
   void cancellingTheCallingThreadStopsTheCommand() throws Exception {
-    Cli cli =
-        new Cli(Paths.get("/bin/sleep"), Map.of(), Duration.ofMinutes(5), Duration.ofSeconds(5));
+    BinaryRunner runner =
+        new BinaryRunner(
+            Paths.get("/bin/sleep"), Map.of(), Duration.ofMinutes(5), Duration.ofSeconds(5));
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread runner =
+    Thread caller =
         new Thread(
             () -> {
               try {
-                cli.run(dir, List.of("60"));
+                runner.run(dir, List.of("60"));
               } catch (TargetException e) {
                 failure.set(e);
               }
             });
-    runner.start();
-    runner.interrupt();
-    runner.join(30_000);
-    assertThat(runner.isAlive()).isFalse();
+    caller.start();
+    caller.interrupt();
+    caller.join(30_000);
+    assertThat(caller.isAlive()).isFalse();
     assertThat(failure.get()).isInstanceOf(TargetException.class).hasMessageContaining("cancelled");
   }
 
   @Test
   void theEnvironmentIsSetForAutomationAndOutputIsKept() throws Exception {
-    Cli cli =
-        new Cli(
+    BinaryRunner runner =
+        new BinaryRunner(
             Paths.get("/usr/bin/env"),
             Map.of("TF_VAR_x", "1"),
             Duration.ofSeconds(30),
             Duration.ofSeconds(5));
-    Cli.Result result = cli.run(dir, List.of("-u", "UNSET_ME"));
+    BinaryRunner.Result result = runner.run(dir, List.of("-u", "UNSET_ME"));
     assertThat(result.exit()).isZero();
     assertThat(result.stdout()).contains("TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_VAR_x=1");
   }

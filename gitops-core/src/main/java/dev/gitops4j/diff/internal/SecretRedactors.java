@@ -5,20 +5,23 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gitops4j.diff.SecretRedactor;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.Change;
 import dev.gitops4j.model.ResourceId;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Built-in redactors and the marker they write. */
-public final class Redaction {
+/**
+ * The built-in {@link SecretRedactor}s (none, Kubernetes Secrets, JSON paths, chains) and the
+ * marker they write.
+ */
+public final class SecretRedactors {
 
   /** Prefix of every marker, so tools and tests can recognise redacted values. */
   public static final String MARKER_PREFIX = "<redacted:";
@@ -29,7 +32,7 @@ public final class Redaction {
   /** Random per process: markers can be compared within a process but not reversed or replayed. */
   private static final SecretKeySpec KEY = newKey();
 
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(Redaction::newMac);
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(SecretRedactors::newMac);
 
   private static final SecretRedactor NONE = new Paths(id -> false, List.of());
 
@@ -40,7 +43,7 @@ public final class Redaction {
           "/stringData/*",
           "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration");
 
-  private Redaction() {}
+  private SecretRedactors() {}
 
   public static SecretRedactor none() {
     return NONE;
@@ -81,7 +84,7 @@ public final class Redaction {
     mac.update(name.getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
     byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-    return MARKER_PREFIX + HexFormat.of().formatHex(digest).substring(0, MARKER_HEX_CHARS) + ">";
+    return MARKER_PREFIX + Digests.hex(digest).substring(0, MARKER_HEX_CHARS) + ">";
   }
 
   /** Whether a value is a marker written by {@link #marker}. */
@@ -154,7 +157,7 @@ public final class Redaction {
     @Override
     public List<Change> redactChanges(ResourceId id, List<Change> changes) {
       return applies.test(id) && !patterns.isEmpty()
-          ? Redaction.redactChanges(this, id, changes)
+          ? SecretRedactors.redactChanges(this, id, changes)
           : changes;
     }
   }

@@ -24,21 +24,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every target must show to the engine. Extend it in your provider's tests, supply a
+ * The behaviour every target must show to the engine. Extend it in your target's tests, supply a
  * fresh target and sample resources, and JUnit runs the contract against your real system.
  *
  * <p>Each read and each write runs in a session of its own, opened and closed as a pass would:
  * observe, diff, validate, apply.
  *
  * <pre>{@code
- * class MyTargetContractTest extends ProviderContractTest {
- *   protected Provider newProvider() { return new Provider(myTarget.target("contract"), "contract"); }
+ * class MyTargetContractTest extends TargetContractTest {
+ *   protected TargetUnderTest newTarget() { return new TargetUnderTest(myTarget, "contract"); }
  *   protected DesiredResource sample(String name) { ... }
  *   protected DesiredResource modified(DesiredResource r) { ... }
  * }
  * }</pre>
  */
-public abstract class ProviderContractTest {
+public abstract class TargetContractTest {
 
   /**
    * The target under test and the application its sessions are opened for.
@@ -46,17 +46,20 @@ public abstract class ProviderContractTest {
    * @param target the target, as an engine would use it
    * @param application the application name passed to each session
    */
-  public record Provider(Target target, String application) {
-    public Provider {
+  public record TargetUnderTest(Target target, String application) {
+    public TargetUnderTest {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(application, "application");
     }
   }
 
-  private Provider provider;
+  private TargetUnderTest underTest;
 
-  /** A provider over an empty target (or one holding nothing named like the samples). */
-  protected abstract Provider newProvider() throws Exception;
+  /** For subclasses, one per target under test. */
+  protected TargetContractTest() {}
+
+  /** A fresh, empty target (or one holding nothing named like the samples). */
+  protected abstract TargetUnderTest newTarget() throws Exception;
 
   /** A valid resource named {@code name} that the target can create. */
   protected abstract DesiredResource sample(String name);
@@ -65,8 +68,8 @@ public abstract class ProviderContractTest {
   protected abstract DesiredResource modified(DesiredResource resource);
 
   @BeforeEach
-  void setUpProvider() throws Exception {
-    provider = newProvider();
+  void setUpTarget() throws Exception {
+    underTest = newTarget();
   }
 
   @Test
@@ -183,17 +186,17 @@ public abstract class ProviderContractTest {
   }
 
   private TargetSession open(String revision, Inventory inventory) throws Exception {
-    return provider
+    return underTest
         .target()
         .sessions()
-        .open(new PassContext(provider.application(), revision, inventory));
+        .open(new PassContext(underTest.application(), revision, inventory));
   }
 
   /** Every field declared in {@code expected} has the same value in {@code actual}. */
   private static void assertContains(JsonNode actual, JsonNode expected, String path) {
     if (expected.isObject()) {
       assertThat(actual.isObject()).as("object at %s", path.isEmpty() ? "/" : path).isTrue();
-      Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = expected.properties().iterator();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         String child = path + "/" + field.getKey();

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * per command, and on cancellation an interrupt (SIGINT, which the CLI handles by finishing the
  * resource in flight and saving state) followed by a kill after a grace period.
  */
-public final class Cli {
+public final class BinaryRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BinaryRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Bound on what is kept of a command's output (plan JSON of large configurations included). */
@@ -48,7 +48,8 @@ public final class Cli {
    */
   public record Result(int exit, String stdout, String stderr, List<JsonNode> messages) {}
 
-  public Cli(Path binary, Map<String, String> environment, Duration timeout, Duration grace) {
+  public BinaryRunner(
+      Path binary, Map<String, String> environment, Duration timeout, Duration grace) {
     this.binary = binary;
     this.environment = Map.copyOf(environment);
     this.timeout = timeout;

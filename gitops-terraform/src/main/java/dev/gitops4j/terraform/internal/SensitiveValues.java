@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.model.Change;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  * that lives only in this process, so two plans in one process show whether a secret changed (and
  * plan ids change with it) while the marker reveals nothing about the value.
  */
-public final class Redact {
+public final class SensitiveValues {
 
   /** Shown where the value is known only after apply. */
   public static final String UNKNOWN = "<known after apply>";
@@ -48,7 +46,7 @@ public final class Redact {
     new SecureRandom().nextBytes(KEY);
   }
 
-  private Redact() {}
+  private SensitiveValues() {}
 
   /** The value with every part that {@code mask} marks sensitive replaced by a marker. */
   public static JsonNode sensitive(JsonNode value, JsonNode mask) {
@@ -120,8 +118,7 @@ public final class Redact {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
       byte[] digest = mac.doFinal(canonical(value).getBytes(StandardCharsets.UTF_8));
-      return TextNode.valueOf(
-          MARKER_PREFIX + HexFormat.of().formatHex(digest).substring(0, 12) + ">");
+      return TextNode.valueOf(MARKER_PREFIX + Digests.hex(digest).substring(0, 12) + ">");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
     }
@@ -139,13 +136,7 @@ public final class Redact {
 
   /** SHA-256 hex of the canonical form of a tree. */
   public static String sha256(JsonNode node) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(digest.digest(canonical(node).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Digests.sha256Hex(canonical(node));
   }
 
   /**
