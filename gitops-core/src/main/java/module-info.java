@@ -30,4 +30,8 @@ module dev.gitops4j.core {
   exports dev.gitops4j.engine;
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
+
+  // The history line format and chain check, shared with the PostgreSQL store so both verify alike.
+  exports dev.gitops4j.history.internal to
+      dev.gitops4j.jdbc;
 }

@@ -1,6 +1,5 @@
-package dev.gitops4j.examples.postgres;
+package dev.gitops4j.test;
 
-import dev.gitops4j.test.Testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +23,19 @@ import java.util.stream.Stream;
  * password (SCRAM) authentication over TCP. One per test class: start it in {@code @BeforeAll},
  * close it in {@code @AfterAll}.
  *
+ * <p>Needs a PostgreSQL JDBC driver on the test class path ({@code org.postgresql:postgresql}):
+ * {@link #connect()} goes through {@link DriverManager}.
+ *
  * <p>PostgreSQL refuses to run as root, so when the tests run as root the server runs as the {@code
  * postgres} OS user (through {@code setpriv}) in a temporary folder it owns.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-  static final String SUPERUSER = "postgres";
-  static final String PASSWORD = "test-superuser-secret";
+  /** The superuser's name. */
+  public static final String SUPERUSER = "postgres";
+
+  /** The superuser's password. */
+  public static final String PASSWORD = "test-superuser-secret";
 
   private final Path bin;
   private final Path directory;
@@ -47,8 +52,12 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Initializes a cluster and starts it; fails (never skips) when the binaries are missing. */
-  static PostgresServer start() {
-    Path bin = Testbed.get().postgresBin();
+  public static PostgresServer start() {
+    return Testbed.get().postgres();
+  }
+
+  /** Like {@link #start()} with the binaries in {@code bin} ({@code initdb}, {@code postgres}). */
+  static PostgresServer start(Path bin) {
     try {
       Path directory = Files.createTempDirectory("gitops4j-pg-");
       Path data = directory.resolve("data");
@@ -99,20 +108,42 @@ final class PostgresServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  /** The port on 127.0.0.1. */
+  public int port() {
     return port;
   }
 
-  String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+  /** URL of the {@code postgres} database. */
+  public String jdbcUrl() {
+    return jdbcUrl("postgres");
   }
 
-  Connection connect() throws SQLException {
+  /** URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /** A new connection to the {@code postgres} database as the superuser. */
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), SUPERUSER, PASSWORD);
   }
 
+  /**
+   * Creates an empty database and returns its URL, so that each test starts from nothing on one
+   * shared server.
+   *
+   * @param name a lower-case SQL identifier
+   */
+  public String createDatabase(String name) throws SQLException {
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain lower-case database name: " + name);
+    }
+    execute("create database " + name);
+    return jdbcUrl(name);
+  }
+
   /** Runs statements as the superuser, each in its own transaction. */
-  void execute(String... statements) throws SQLException {
+  public void execute(String... statements) throws SQLException {
     try (Connection connection = connect();
         Statement sql = connection.createStatement()) {
       for (String statement : statements) {
@@ -122,7 +153,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** The first column of every row of {@code query}, as text. */
-  List<String> column(String query) throws SQLException {
+  public List<String> column(String query) throws SQLException {
     List<String> values = new ArrayList<>();
     try (Connection connection = connect();
         Statement sql = connection.createStatement();
@@ -135,7 +166,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** What the server logged so far. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {

@@ -1,0 +1,50 @@
+package dev.gitops4j.jdbc;
+
+import dev.gitops4j.history.HistoryRecord;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A separate process that appends to one application's history, and after each append returns
+ * writes the record's revision to an acknowledgement file: what it reports as done.
+ *
+ * <p>Arguments: JDBC URL, application, number of appends, acknowledgement file, writer name.
+ */
+public final class HistoryAppender {
+
+  private HistoryAppender() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    String application = args[1];
+    int count = Integer.parseInt(args[2]);
+    String writer = args[4];
+    PostgresHistoryStore store = PostgresHistoryStore.open(Databases.dataSource(url));
+    try (OutputStream acks = new FileOutputStream(args[3], true)) {
+      for (int i = 1; i <= count; i++) {
+        String revision = writer + "-" + i;
+        store.append(
+            new HistoryRecord(
+                Instant.now(),
+                application,
+                dev.gitops4j.model.Trigger.INTERVAL,
+                revision,
+                "",
+                "",
+                "NOT_CHECKED",
+                "SYNCED",
+                "",
+                List.of(),
+                "",
+                Duration.ZERO,
+                ""));
+        // One write call: once it returns the line is the kernel's, and survives kill -9.
+        acks.write((revision + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+}

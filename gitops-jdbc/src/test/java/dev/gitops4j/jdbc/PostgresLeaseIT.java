@@ -1,0 +1,144 @@
+package dev.gitops4j.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gitops4j.engine.FencedException;
+import dev.gitops4j.test.PostgresServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PostgresLeaseIT {
+
+  private static PostgresServer server;
+
+  private DataSource data;
+
+  @BeforeAll
+  static void start() {
+    server = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void freshDatabase() throws Exception {
+    data = Databases.fresh(server);
+  }
+
+  private PostgresLease lease(String holder, Duration duration) throws Exception {
+    return PostgresLease.create(data, "engine", holder, duration);
+  }
+
+  @Test
+  void oneHolderAtATimeAndEachNewTermGetsALargerToken() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMinutes(1));
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+
+    assertThat(a.tryAcquire()).isTrue();
+    long first = a.token().orElseThrow();
+    assertThat(b.tryAcquire()).isFalse();
+    assertThat(b.token()).isEmpty();
+    assertThat(a.renew()).isTrue();
+    assertThat(a.tryAcquire()).isTrue(); // the holder again: same term, same token
+    assertThat(a.token().orElseThrow()).isEqualTo(first);
+    a.check("web");
+    assertThatThrownBy(() -> b.check("web"))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("b does not hold lease engine");
+
+    a.release();
+    assertThat(a.token()).isEmpty();
+    assertThat(b.tryAcquire()).isTrue();
+    assertThat(b.token().orElseThrow()).isGreaterThan(first);
+    assertThat(b.state().orElseThrow().holder()).contains("b");
+    assertThat(a.renew()).isFalse();
+  }
+
+  @Test
+  void expiryIsJudgedByTheDatabaseClockAndTheDeposedHolderIsFenced() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMillis(300));
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+    assertThat(a.tryAcquire()).isTrue();
+    long tokenA = a.token().orElseThrow();
+    assertThat(b.tryAcquire()).isFalse();
+
+    Leases.awaitExpiry(a);
+    // Expired but not yet taken: the holder may not write any more.
+    assertThatThrownBy(() -> a.check("web"))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("expired at")
+        .hasMessageContaining("by database time");
+
+    assertThat(b.tryAcquire()).isTrue();
+    assertThat(b.token().orElseThrow()).isGreaterThan(tokenA);
+    assertThat(a.renew()).isFalse();
+    b.check("web");
+  }
+
+  @Test
+  void aTakenOverHolderIsToldWhoHoldsTheLeaseNow() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMillis(200));
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+    a.tryAcquire();
+    Leases.awaitExpiry(a);
+    b.tryAcquire();
+
+    assertThatThrownBy(() -> a.check("web"))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("refusing to write for web")
+        .hasMessageContaining("taken over")
+        .hasMessageContaining("held by b with token " + b.token().orElseThrow());
+  }
+
+  @Test
+  void tokensOnlyGrowAcrossManyHandovers() throws Exception {
+    List<PostgresLease> replicas =
+        List.of(
+            lease("a", Duration.ofMinutes(1)),
+            lease("b", Duration.ofMinutes(1)),
+            lease("c", Duration.ofMinutes(1)));
+    List<Long> tokens = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      PostgresLease next = replicas.get(i % 3);
+      assertThat(next.tryAcquire()).isTrue();
+      tokens.add(next.token().orElseThrow());
+      next.release();
+    }
+    assertThat(tokens).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aLeaseRowDeletedByHandDoesNotResetTheTokens() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMinutes(1));
+    a.tryAcquire();
+    long first = a.token().orElseThrow();
+    Databases.sql(data, "delete from gitops_lease");
+    assertThatThrownBy(() -> a.check("web"))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("does not exist");
+
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+    assertThat(b.tryAcquire()).isTrue();
+    assertThat(b.token().orElseThrow()).isGreaterThan(first);
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    assertThatThrownBy(() -> PostgresLease.create(data, " ", "a", Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name");
+    assertThatThrownBy(() -> PostgresLease.create(data, "engine", "a", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("duration");
+  }
+}
