@@ -1,5 +1,7 @@
 package dev.gitops4j.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryRecord.ChangeOutcome;
 import dev.gitops4j.model.Trigger;
@@ -35,6 +37,22 @@ final class Databases {
     data.setUser(PostgresServer.SUPERUSER);
     data.setPassword(PostgresServer.PASSWORD);
     return data;
+  }
+
+  /** A pooled data source, as a replica in production would use. Close it when done. */
+  static HikariDataSource pooled(String url, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(PostgresServer.SUPERUSER);
+    config.setPassword(PostgresServer.PASSWORD);
+    config.setMaximumPoolSize(size);
+    return new HikariDataSource(config);
+  }
+
+  static String url(DataSource data) throws SQLException {
+    try (Connection c = data.getConnection()) {
+      return c.getMetaData().getURL();
+    }
   }
 
   /** Runs statements by hand, as an operator with psql would. */

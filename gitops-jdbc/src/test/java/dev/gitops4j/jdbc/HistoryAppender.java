@@ -1,5 +1,6 @@
 package dev.gitops4j.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.gitops4j.history.HistoryRecord;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -23,8 +24,9 @@ public final class HistoryAppender {
     String application = args[1];
     int count = Integer.parseInt(args[2]);
     String writer = args[4];
-    PostgresHistoryStore store = PostgresHistoryStore.open(Databases.dataSource(url));
-    try (OutputStream acks = new FileOutputStream(args[3], true)) {
+    try (HikariDataSource pool = Databases.pooled(url, 2);
+        OutputStream acks = new FileOutputStream(args[3], true)) {
+      PostgresHistoryStore store = PostgresHistoryStore.open(pool);
       for (int i = 1; i <= count; i++) {
         String revision = writer + "-" + i;
         store.append(

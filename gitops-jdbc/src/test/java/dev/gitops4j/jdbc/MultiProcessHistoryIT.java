@@ -46,10 +46,7 @@ class MultiProcessHistoryIT {
   @Test
   void concurrentProcessesAndAKilledOneLeaveOneVerifiedChain() throws Exception {
     DataSource data = Databases.fresh(server);
-    String url;
-    try (var c = data.getConnection()) {
-      url = c.getMetaData().getURL();
-    }
+    String url = Databases.url(data);
     PostgresHistoryStore store = PostgresHistoryStore.open(data); // schema in place before start
 
     List<Process> processes = new ArrayList<>();
@@ -109,6 +106,11 @@ class MultiProcessHistoryIT {
                     + " from gitops_history"))
         .as("no two records share a predecessor: no fork")
         .isEqualTo(records.size());
+    System.out.printf(
+        "%d records, writer 1 killed after %d acknowledged appends%s%n",
+        records.size(),
+        killedAcks,
+        server.log().contains("open transaction") ? ", inside an open transaction" : "");
     // The killed writer's connection was rolled back and its lock released: the head moves on.
     store.append(Databases.record("web", 1));
     assertThat(store.verify().intact()).isTrue();

@@ -6,6 +6,7 @@ import static dev.gitops4j.jdbc.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore.Verification;
@@ -220,12 +221,15 @@ class PostgresHistoryStoreIT {
     int writers = 6;
     int each = 40;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<HikariDataSource> pools = new ArrayList<>();
     try {
       List<Callable<Void>> tasks = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        // Each writer its own store, as separate replicas would have.
-        PostgresHistoryStore replica = PostgresHistoryStore.open(data);
+        // Each writer its own store and connection pool, as separate replicas would have.
+        HikariDataSource replicaData = Databases.pooled(Databases.url(data), 1);
+        pools.add(replicaData);
+        PostgresHistoryStore replica = PostgresHistoryStore.open(replicaData);
         tasks.add(
             () -> {
               for (int i = 0; i < each; i++) {
@@ -239,6 +243,7 @@ class PostgresHistoryStoreIT {
       }
     } finally {
       pool.shutdownNow();
+      pools.forEach(HikariDataSource::close);
     }
 
     assertThat(store.verify()).isEqualTo(Verification.ok((long) writers * each));
@@ -312,6 +317,26 @@ class PostgresHistoryStoreIT {
         .hasMessageContaining("nothing imported");
     assertThat(number(data, "select count(*) from gitops_history")).isZero();
     assertThat(number(data, "select count(*) from gitops_history_import")).isZero();
+  }
+
+  @Test
+  void anyOtherFenceIsCheckedBeforeTheAppend() throws Exception {
+    PostgresHistoryStore fenced =
+        PostgresHistoryStore.open(
+            data,
+            application -> {
+              if (application.equals("web")) {
+                throw new FencedException("refusing to write for web: lease lost");
+              }
+            });
+
+    assertThatThrownBy(() -> fenced.append(record("web", 1)))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("lease lost");
+    fenced.append(record("api", 1));
+
+    assertThat(number(data, "select count(*) from gitops_history")).isEqualTo(1);
+    assertThat(number(data, "select count(*) from gitops_history_head")).isEqualTo(1);
   }
 
   @Test

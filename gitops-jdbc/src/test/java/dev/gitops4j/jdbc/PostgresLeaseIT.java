@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.test.PostgresServer;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +136,34 @@ class PostgresLeaseIT {
     PostgresLease b = lease("b", Duration.ofMinutes(1));
     assertThat(b.tryAcquire()).isTrue();
     assertThat(b.token().orElseThrow()).isGreaterThan(first);
+  }
+
+  @Test
+  void aSuccessorsTokenIsIssuedOnlyAfterTheWriteInFlightCommitted() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMillis(300));
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+    assertThat(a.tryAcquire()).isTrue();
+    ExecutorService successor = Executors.newSingleThreadExecutor();
+    try (Connection write = data.getConnection()) {
+      // A's write: the fence check inside its transaction, which has not committed yet.
+      write.setAutoCommit(false);
+      a.checkWithin(write, "web");
+      Leases.awaitExpiry(a);
+
+      Future<Boolean> takeover = successor.submit(b::tryAcquire);
+      // B waits on the lease row for as long as A's transaction is open.
+      assertThatThrownBy(() -> takeover.get(1, TimeUnit.SECONDS))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(Databases.number(data, "select token from gitops_lease"))
+          .isEqualTo(a.token().orElseThrow());
+
+      write.commit();
+      assertThat(takeover.get(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      successor.shutdownNow();
+    }
+    assertThat(b.token().orElseThrow()).isGreaterThan(a.token().orElse(0));
+    assertThatThrownBy(() -> a.check("web")).isInstanceOf(FencedException.class);
   }
 
   @Test
