@@ -220,13 +220,13 @@ public final class PostgresHistoryStore implements HistoryStore {
       ChainCheck check = new ChainCheck(application, position);
       try (PreparedStatement select =
           c.prepareStatement(
-              "select id, seq, application, line from gitops_history"
+              "select id, seq, line from gitops_history"
                   + " where application = ? order by seq")) {
         select.setFetchSize(FETCH_SIZE);
         select.setString(1, application);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            if (!check.accept(rows.getLong(1), rows.getLong(2), rows.getString(4))) {
+            if (!check.accept(rows.getLong(1), rows.getLong(2), rows.getString(3))) {
               return check.broken;
             }
           }

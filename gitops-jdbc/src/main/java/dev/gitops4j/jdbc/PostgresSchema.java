@@ -65,26 +65,35 @@ public final class PostgresSchema {
   public static int currentVersion(DataSource data) throws IOException {
     try (Connection c = data.getConnection();
         Statement sql = c.createStatement()) {
-      try (ResultSet rows =
-          sql.executeQuery("select to_regclass('gitops_schema_version') is not null")) {
-        rows.next();
-        if (!rows.getBoolean(1)) {
-          return 0;
-        }
-      }
-      try (ResultSet rows =
-          sql.executeQuery("select coalesce(max(version), 0) from gitops_schema_version")) {
-        rows.next();
-        return rows.getInt(1);
-      }
+      return recordedVersion(sql);
     } catch (SQLException e) {
       throw new IOException("cannot read the gitops4j schema version: " + e.getMessage(), e);
+    }
+  }
+
+  private static int recordedVersion(Statement sql) throws SQLException {
+    try (ResultSet rows =
+        sql.executeQuery("select to_regclass('gitops_schema_version') is not null")) {
+      rows.next();
+      if (!rows.getBoolean(1)) {
+        return 0;
+      }
+    }
+    try (ResultSet rows =
+        sql.executeQuery("select coalesce(max(version), 0) from gitops_schema_version")) {
+      rows.next();
+      return rows.getInt(1);
     }
   }
 
   private static int migrate(Connection c) throws SQLException {
     try (Statement sql = c.createStatement()) {
       sql.execute("select pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+      // Up to date: only read, so a service role without DDL rights can open the stores.
+      int recorded = recordedVersion(sql);
+      if (recorded == Migrations.latest()) {
+        return recorded;
+      }
       sql.execute(
           "create table if not exists gitops_schema_version ("
               + " version integer primary key,"
