@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +54,12 @@ public final class PostgresHistoryStore implements HistoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresHistoryStore.class);
 
   private static final int FETCH_SIZE = 500;
+
+  /**
+   * How long a writer may leave its append transaction idle (stalled process, lost network) before
+   * the server ends it, so other replicas' appends to the application do not wait for it forever.
+   */
+  static final Duration STALLED_WRITER_LIMIT = Duration.ofSeconds(10);
 
   private final DataSource data;
   private final Fence fence;
@@ -92,6 +99,8 @@ public final class PostgresHistoryStore implements HistoryStore {
           c -> {
             if (lease != null) {
               lease.checkWithin(c, application);
+            } else {
+              Transactions.boundIdleTime(c, STALLED_WRITER_LIMIT);
             }
             return appendWithin(c, record, null, 0);
           });
@@ -220,8 +229,7 @@ public final class PostgresHistoryStore implements HistoryStore {
       ChainCheck check = new ChainCheck(application, position);
       try (PreparedStatement select =
           c.prepareStatement(
-              "select id, seq, line from gitops_history"
-                  + " where application = ? order by seq")) {
+              "select id, seq, line from gitops_history" + " where application = ? order by seq")) {
         select.setFetchSize(FETCH_SIZE);
         select.setString(1, application);
         try (ResultSet rows = select.executeQuery()) {

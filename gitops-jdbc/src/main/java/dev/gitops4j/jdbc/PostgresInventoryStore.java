@@ -108,6 +108,8 @@ public final class PostgresInventoryStore implements InventoryStore {
               c -> {
                 if (lease != null) {
                   lease.checkWithin(c, application);
+                } else {
+                  Transactions.boundIdleTime(c, PostgresHistoryStore.STALLED_WRITER_LIMIT);
                 }
                 return expected == 0
                     ? insert(c, application, resources)

@@ -144,6 +144,8 @@ public final class PostgresLease implements Fence {
           Transactions.write(
               data,
               c -> {
+                // Waits at most one lease duration for a write of the current term to finish.
+                Transactions.boundLockWait(c, duration);
                 try (PreparedStatement upsert = c.prepareStatement(sql)) {
                   upsert.setString(1, name);
                   upsert.setString(2, holder);
@@ -160,6 +162,10 @@ public final class PostgresLease implements Fence {
       }
       return acquired != 0;
     } catch (SQLException e) {
+      if (Transactions.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+        LOG.debug("lease {} busy: a write of the current term is still in flight", name);
+        return false;
+      }
       throw new IOException("cannot acquire lease " + name + ": " + e.getMessage(), e);
     }
   }
@@ -267,6 +273,10 @@ public final class PostgresLease implements Fence {
    * ends, so no new token can be issued before the caller's write commits.
    */
   void checkWithin(Connection c, String application) throws SQLException {
+    // A holder stalled inside this transaction (a long GC pause, SIGSTOP) would keep the share
+    // lock, and with it every successor, waiting: the server ends such a session after one lease
+    // duration, which rolls the write back and frees the row.
+    Transactions.boundIdleTime(c, duration);
     confirm(read(c, true), application);
   }
 

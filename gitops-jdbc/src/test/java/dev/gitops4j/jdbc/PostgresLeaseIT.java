@@ -139,8 +139,8 @@ class PostgresLeaseIT {
   }
 
   @Test
-  void aSuccessorsTokenIsIssuedOnlyAfterTheWriteInFlightCommitted() throws Exception {
-    PostgresLease a = lease("a", Duration.ofMillis(300));
+  void aTakeoverWaitsForTheWriteInFlight() throws Exception {
+    PostgresLease a = lease("a", Duration.ofSeconds(5));
     PostgresLease b = lease("b", Duration.ofMinutes(1));
     assertThat(a.tryAcquire()).isTrue();
     ExecutorService successor = Executors.newSingleThreadExecutor();
@@ -148,21 +148,42 @@ class PostgresLeaseIT {
       // A's write: the fence check inside its transaction, which has not committed yet.
       write.setAutoCommit(false);
       a.checkWithin(write, "web");
-      Leases.awaitExpiry(a);
 
       Future<Boolean> takeover = successor.submit(b::tryAcquire);
-      // B waits on the lease row for as long as A's transaction is open.
       assertThatThrownBy(() -> takeover.get(1, TimeUnit.SECONDS))
           .isInstanceOf(TimeoutException.class);
-      assertThat(Databases.number(data, "select token from gitops_lease"))
-          .isEqualTo(a.token().orElseThrow());
 
       write.commit();
-      assertThat(takeover.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(takeover.get(30, TimeUnit.SECONDS)).isFalse(); // A's term still runs
     } finally {
       successor.shutdownNow();
     }
-    assertThat(b.token().orElseThrow()).isGreaterThan(a.token().orElse(0));
+    a.check("web");
+  }
+
+  @Test
+  void aHolderStalledInsideItsWriteIsEndedByTheServerAndItsWriteLost() throws Exception {
+    PostgresLease a = lease("a", Duration.ofMillis(500));
+    PostgresLease b = lease("b", Duration.ofMinutes(1));
+    assertThat(a.tryAcquire()).isTrue();
+    try (Connection write = data.getConnection()) {
+      write.setAutoCommit(false);
+      a.checkWithin(write, "web");
+      Databases.sql(data, "create table a_wrote (x int)");
+      try (var insert = write.createStatement()) {
+        insert.execute("insert into a_wrote values (1)");
+      }
+      // A stalls here, its transaction open: B gets the lease once the server ended A's session.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!b.tryAcquire()) {
+        assertThat(System.nanoTime()).as("B never got the lease").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      assertThat(b.token().orElseThrow()).isGreaterThan(a.token().orElse(0));
+
+      assertThatThrownBy(write::commit).isInstanceOf(java.sql.SQLException.class);
+    }
+    assertThat(Databases.number(data, "select count(*) from a_wrote")).isZero();
     assertThatThrownBy(() -> a.check("web")).isInstanceOf(FencedException.class);
   }
 

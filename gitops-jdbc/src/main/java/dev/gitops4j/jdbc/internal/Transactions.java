@@ -2,6 +2,8 @@ package dev.gitops4j.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -58,6 +60,29 @@ public final class Transactions {
       c.setReadOnly(readOnly);
     } catch (SQLException ignored) {
       // see above
+    }
+  }
+
+  /** SQLSTATE of a {@code lock_timeout} that expired. */
+  public static final String LOCK_NOT_AVAILABLE = "55P03";
+
+  /**
+   * For the rest of the transaction, the server ends the session when the client leaves the
+   * transaction idle for longer than {@code limit}, releasing its locks.
+   */
+  public static void boundIdleTime(Connection c, Duration limit) throws SQLException {
+    set(c, "idle_in_transaction_session_timeout", limit);
+  }
+
+  /** For the rest of the transaction, a statement waits at most {@code limit} for a lock. */
+  public static void boundLockWait(Connection c, Duration limit) throws SQLException {
+    set(c, "lock_timeout", limit);
+  }
+
+  private static void set(Connection c, String setting, Duration limit) throws SQLException {
+    try (Statement sql = c.createStatement()) {
+      // A number of milliseconds from a Duration: nothing to escape.
+      sql.execute("set local " + setting + " = " + Math.max(1, limit.toMillis()));
     }
   }
 
