@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,12 +54,6 @@ public final class PostgresHistoryStore implements HistoryStore {
 
   private static final int FETCH_SIZE = 500;
 
-  /**
-   * How long a writer may leave its append transaction idle (stalled process, lost network) before
-   * the server ends it, so other replicas' appends to the application do not wait for it forever.
-   */
-  static final Duration STALLED_WRITER_LIMIT = Duration.ofSeconds(10);
-
   private final DataSource data;
   private final Fence fence;
 
@@ -89,21 +82,8 @@ public final class PostgresHistoryStore implements HistoryStore {
   public void append(HistoryRecord record) throws IOException {
     Objects.requireNonNull(record, "record");
     String application = record.application();
-    PostgresLease lease = fence instanceof PostgresLease l ? l : null;
-    if (lease == null) {
-      fence.check(application);
-    }
     try {
-      Transactions.write(
-          data,
-          c -> {
-            if (lease != null) {
-              lease.checkWithin(c, application);
-            } else {
-              Transactions.boundIdleTime(c, STALLED_WRITER_LIMIT);
-            }
-            return appendWithin(c, record, null, 0);
-          });
+      FencedWrite.run(data, fence, application, c -> appendWithin(c, record, null, 0));
     } catch (SQLException e) {
       throw new IOException(
           "cannot append to the history of " + application + ": " + e.getMessage(), e);
@@ -194,6 +174,27 @@ public final class PostgresHistoryStore implements HistoryStore {
       return out;
     } catch (SQLException e) {
       throw new IOException("cannot read the history of " + application + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * SHA-256 of {@code application}'s newest line, or 64 zeros when it has none: the value its next
+   * record's {@code prev} will hold. Publish it outside the database (a log shipped elsewhere, a
+   * Git note) to detect later a rewrite of both the rows and the heads, which {@link #verify()}
+   * cannot.
+   */
+  public String head(String application) throws IOException {
+    Objects.requireNonNull(application, "application");
+    try (Connection c = data.getConnection();
+        PreparedStatement select =
+            c.prepareStatement("select hash from gitops_history_head where application = ?")) {
+      select.setString(1, application);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getString(1) : HistoryCodec.GENESIS;
+      }
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot read the history head of " + application + ": " + e.getMessage(), e);
     }
   }
 

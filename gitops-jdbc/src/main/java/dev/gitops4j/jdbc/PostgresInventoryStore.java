@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.engine.Fence;
-import dev.gitops4j.jdbc.internal.Transactions;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.sync.InventoryStore;
@@ -96,25 +95,17 @@ public final class PostgresInventoryStore implements InventoryStore {
     Objects.requireNonNull(inventory, "inventory");
     String resources = encode(inventory);
     long expected = versions.getOrDefault(application, 0L);
-    PostgresLease lease = fence instanceof PostgresLease l ? l : null;
-    if (lease == null) {
-      fence.check(application);
-    }
     int written;
     try {
       written =
-          Transactions.write(
+          FencedWrite.run(
               data,
-              c -> {
-                if (lease != null) {
-                  lease.checkWithin(c, application);
-                } else {
-                  Transactions.boundIdleTime(c, PostgresHistoryStore.STALLED_WRITER_LIMIT);
-                }
-                return expected == 0
-                    ? insert(c, application, resources)
-                    : update(c, application, resources, expected);
-              });
+              fence,
+              application,
+              c ->
+                  expected == 0
+                      ? insert(c, application, resources)
+                      : update(c, application, resources, expected));
     } catch (SQLException e) {
       throw new IOException(
           "cannot save the inventory of " + application + ": " + e.getMessage(), e);

@@ -75,6 +75,24 @@ final class Databases {
     }
   }
 
+  /** A record of a pass now, told apart by its revision. */
+  static HistoryRecord record(String application, String revision) {
+    return new HistoryRecord(
+        Instant.now(),
+        application,
+        Trigger.INTERVAL,
+        revision,
+        "",
+        "",
+        "NOT_CHECKED",
+        "SYNCED",
+        "",
+        List.of(),
+        "",
+        Duration.ZERO,
+        "");
+  }
+
   static HistoryRecord record(String application, int n) {
     return new HistoryRecord(
         Instant.parse("2026-01-01T00:00:00Z").plusSeconds(n),

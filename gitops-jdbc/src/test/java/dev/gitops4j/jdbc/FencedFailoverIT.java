@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore.Verification;
-import dev.gitops4j.test.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,31 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  * is killed with SIGKILL. In the chain, tokens never go back: no record of a deposed leader lands
  * after its successor's first one.
  */
-class FencedFailoverIT {
+class FencedFailoverIT extends ServerPerClass {
 
   private static final int REPLICAS = 3;
   private static final long LEASE_MILLIS = 1500;
 
-  private static PostgresServer server;
-
   @TempDir Path dir;
 
-  private DataSource data;
   private final List<Process> processes = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void aPausedAndAKilledLeaderNeverWriteAfterTheirSuccessor() throws Exception {
-    data = Databases.fresh(server);
     PostgresHistoryStore store = PostgresHistoryStore.open(data);
     Path stop = dir.resolve("stop");
     try {

@@ -1,13 +1,9 @@
 package dev.gitops4j.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.gitops4j.history.HistoryRecord;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * A separate process that appends to one application's history, and after each append returns
@@ -29,21 +25,7 @@ public final class HistoryAppender {
       PostgresHistoryStore store = PostgresHistoryStore.open(pool);
       for (int i = 1; i <= count; i++) {
         String revision = writer + "-" + i;
-        store.append(
-            new HistoryRecord(
-                Instant.now(),
-                application,
-                dev.gitops4j.model.Trigger.INTERVAL,
-                revision,
-                "",
-                "",
-                "NOT_CHECKED",
-                "SYNCED",
-                "",
-                List.of(),
-                "",
-                Duration.ZERO,
-                ""));
+        store.append(Databases.record(application, revision));
         // One write call: once it returns the line is the kernel's, and survives kill -9.
         acks.write((revision + "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -2,8 +2,6 @@ package dev.gitops4j.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gitops4j.engine.FencedException;
-import dev.gitops4j.history.HistoryRecord;
-import dev.gitops4j.model.Trigger;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,7 +61,7 @@ public final class LeasedAppender {
         }
         String revision = holder + "-t" + token.getAsLong() + "-" + ++i;
         try {
-          store.append(record(application, revision));
+          store.append(Databases.record(application, revision));
           acks.write((revision + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (FencedException e) {
           acks.write(("FENCED " + revision + "\n").getBytes(StandardCharsets.UTF_8));
@@ -79,22 +75,5 @@ public final class LeasedAppender {
     } finally {
       renewer.shutdownNow();
     }
-  }
-
-  private static HistoryRecord record(String application, String revision) {
-    return new HistoryRecord(
-        Instant.now(),
-        application,
-        Trigger.INTERVAL,
-        revision,
-        "",
-        "",
-        "NOT_CHECKED",
-        "SYNCED",
-        "",
-        List.of(),
-        "",
-        Duration.ZERO,
-        "");
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore.Verification;
-import dev.gitops4j.test.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -13,9 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,29 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Three JVMs append to one application's history in one database at once, and one of them is killed
  * with SIGKILL in the middle: the chain must stay one line, with every acknowledged record.
  */
-class MultiProcessHistoryIT {
+class MultiProcessHistoryIT extends ServerPerClass {
 
   private static final int WRITERS = 3;
   private static final int APPENDS = 150;
   private static final int KILL_AFTER = 40;
 
-  private static PostgresServer server;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void concurrentProcessesAndAKilledOneLeaveOneVerifiedChain() throws Exception {
-    DataSource data = Databases.fresh(server);
     String url = Databases.url(data);
     PostgresHistoryStore store = PostgresHistoryStore.open(data); // schema in place before start
 

@@ -11,7 +11,6 @@ import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.history.HistoryRecord;
 import dev.gitops4j.history.HistoryStore.Verification;
 import dev.gitops4j.history.JsonLinesHistoryStore;
-import dev.gitops4j.test.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,35 +22,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostgresHistoryStoreIT {
-
-  private static PostgresServer server;
+class PostgresHistoryStoreIT extends ServerPerClass {
 
   @TempDir Path dir;
 
-  private DataSource data;
   private PostgresHistoryStore store;
 
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   @BeforeEach
-  void freshDatabase() throws Exception {
-    data = Databases.fresh(server);
+  void openStore() throws Exception {
     store = PostgresHistoryStore.open(data);
   }
 
@@ -74,10 +56,23 @@ class PostgresHistoryStoreIT {
     assertThat(store.list("none", 10)).isEmpty();
     assertThat(store.list("web", 0)).isEmpty();
     assertThat(store.verify()).isEqualTo(Verification.ok(7));
+    assertThat(store.head("none")).isEqualTo("0".repeat(64));
+    String webHead = store.head("web");
+    assertThat(store.list("web", 1).get(0).revision()).isEqualTo("rev-5");
     // A second store over the same database continues the same chains.
     PostgresHistoryStore.open(data).append(record("web", 6));
     assertThat(store.verify()).isEqualTo(Verification.ok(8));
     assertThat(store.list("web", 1)).containsExactly(record("web", 6));
+    // The new record is chained to the head published before it.
+    assertThat(
+            Databases.number(
+                data,
+                "select count(*) from gitops_history where application = 'web' and seq = 6"
+                    + " and line like '%\"prev\":\""
+                    + webHead
+                    + "\"%'"))
+        .isEqualTo(1);
+    assertThat(store.head("web")).isNotEqualTo(webHead).hasSize(64);
   }
 
   @Test

@@ -8,40 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gitops4j.engine.FencedException;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.test.PostgresServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PostgresInventoryStoreIT {
+class PostgresInventoryStoreIT extends ServerPerClass {
 
   private static final ResourceId CONFIG = ResourceId.of("ConfigMap", "default", "settings");
   private static final ResourceId NAMESPACE = ResourceId.of("Namespace", null, "shop");
   private static final ResourceId ROLE = ResourceId.of("Role", "db", "reader");
-
-  private static PostgresServer server;
-
-  private DataSource data;
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @BeforeEach
-  void freshDatabase() throws Exception {
-    data = Databases.fresh(server);
-  }
 
   @Test
   void roundTripsReplacesAndKeepsApplicationsApart() throws Exception {

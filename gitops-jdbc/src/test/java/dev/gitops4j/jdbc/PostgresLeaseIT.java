@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gitops4j.engine.FencedException;
-import dev.gitops4j.test.PostgresServer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,32 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PostgresLeaseIT {
-
-  private static PostgresServer server;
-
-  private DataSource data;
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @BeforeEach
-  void freshDatabase() throws Exception {
-    data = Databases.fresh(server);
-  }
+class PostgresLeaseIT extends ServerPerClass {
 
   private PostgresLease lease(String holder, Duration duration) throws Exception {
     return PostgresLease.create(data, "engine", holder, duration);

@@ -3,7 +3,6 @@ package dev.gitops4j.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gitops4j.test.PostgresServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,28 +10,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class PostgresSchemaIT {
-
-  private static PostgresServer server;
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class PostgresSchemaIT extends ServerPerClass {
 
   @Test
   void migratesAnEmptyDatabaseOnceAndThenDoesNothing() throws Exception {
-    DataSource data = Databases.fresh(server);
     assertThat(PostgresSchema.currentVersion(data)).isZero();
 
     assertThat(PostgresSchema.migrate(data)).isEqualTo(PostgresSchema.latestVersion());
@@ -51,7 +34,6 @@ class PostgresSchemaIT {
 
   @Test
   void replicasStartingTogetherApplyEachMigrationOnce() throws Exception {
-    DataSource data = Databases.fresh(server);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Callable<Integer>> replicas = new ArrayList<>();
@@ -72,7 +54,6 @@ class PostgresSchemaIT {
 
   @Test
   void refusesADatabaseWithANewerSchemaAndChangesNothing() throws Exception {
-    DataSource data = Databases.fresh(server);
     PostgresSchema.migrate(data);
     Databases.sql(
         data, "insert into gitops_schema_version (version, description) values (99, 'future')");
@@ -87,7 +68,6 @@ class PostgresSchemaIT {
 
   @Test
   void aFailedMigrationLeavesNoTableBehind() throws Exception {
-    DataSource data = Databases.fresh(server);
     // A table in the way of migration 2: migration 1 must roll back with it.
     Databases.sql(data, "create table gitops_inventory (x int)");
 

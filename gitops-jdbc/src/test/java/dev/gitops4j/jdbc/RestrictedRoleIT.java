@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gitops4j.history.HistoryStore.Verification;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.ResourceId;
-import dev.gitops4j.test.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -23,7 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The grants docs/operations.md gives the service's role are enough to run, and keep the service
  * from rewriting its own history.
  */
-class RestrictedRoleIT {
+class RestrictedRoleIT extends ServerPerClass {
 
   private static final String GRANTS =
       """
@@ -33,21 +30,9 @@ class RestrictedRoleIT {
       grant select on gitops_history_import, gitops_schema_version to gitops_service;
       """;
 
-  private static PostgresServer server;
-
-  @BeforeAll
-  static void start() {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   @Test
   void theDocumentedGrantsRunTheServiceAndForbidRewritingHistory() throws Exception {
-    DataSource owner = Databases.fresh(server);
+    DataSource owner = data;
     PostgresSchema.migrate(owner); // at deploy time, by the owner
     Databases.sql(
         owner,
