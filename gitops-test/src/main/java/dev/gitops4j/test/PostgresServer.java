@@ -39,7 +39,7 @@ public final class PostgresServer implements AutoCloseable {
 
   private final Path bin;
   private final Path directory;
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final Path log;
 
@@ -81,31 +81,48 @@ public final class PostgresServer implements AutoCloseable {
           Duration.ofMinutes(2));
       int port = Testbed.freePort();
       Path log = directory.resolve("server.log");
-      Process process =
-          new ProcessBuilder(
-                  asServerUser(
-                      bin.resolve("postgres").toString(),
-                      "-D",
-                      data.toString(),
-                      "-k",
-                      directory.toString(),
-                      "-h",
-                      "127.0.0.1",
-                      "-p",
-                      String.valueOf(port),
-                      "-c",
-                      "fsync=off",
-                      "-c",
-                      "max_connections=30"))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      Process process = launch(bin, directory, port, log);
       PostgresServer server = new PostgresServer(bin, directory, process, port, log);
       server.awaitReady(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL from " + bin, e);
     }
+  }
+
+  private static Process launch(Path bin, Path directory, int port, Path log) throws IOException {
+    return new ProcessBuilder(
+            asServerUser(
+                bin.resolve("postgres").toString(),
+                "-D",
+                directory.resolve("data").toString(),
+                "-k",
+                directory.toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=30"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /**
+   * Stops the server the hard way ({@code immediate}: clients cut off, no checkpoint, so the next
+   * start recovers from the WAL as after a crash) and starts it again on the same port and data.
+   */
+  public void restart() {
+    stop("immediate");
+    try {
+      process = launch(bin, directory, port, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart PostgreSQL", e);
+    }
+    awaitReady(Duration.ofSeconds(60));
   }
 
   /** The port on 127.0.0.1. */
@@ -201,6 +218,15 @@ public final class PostgresServer implements AutoCloseable {
   /** Fast shutdown (clients are disconnected), then the folder is removed. */
   @Override
   public void close() {
+    stop("fast");
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // A leftover temporary folder is harmless.
+    }
+  }
+
+  private void stop(String mode) {
     try {
       run(
           asServerUser(
@@ -209,7 +235,7 @@ public final class PostgresServer implements AutoCloseable {
               "-D",
               directory.resolve("data").toString(),
               "-m",
-              "fast",
+              mode,
               "-w"),
           Duration.ofSeconds(60));
     } catch (RuntimeException | IOException e) {
@@ -221,11 +247,6 @@ public final class PostgresServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // A leftover temporary folder is harmless.
     }
   }
 
