@@ -45,4 +45,8 @@ module dev.gitops4j.core {
       dev.gitops4j.k8s,
       dev.gitops4j.terraform,
       dev.gitops4j.vm;
+
+  // The history line format and chain check, shared with the PostgreSQL store so both verify alike.
+  exports dev.gitops4j.history.internal to
+      dev.gitops4j.jdbc;
 }

@@ -6,6 +6,7 @@ module dev.gitops4j.test {
   // GitRepoFixture.git() hands out JGit; KubeApiServers builds kube-api-test configurations.
   requires transitive org.eclipse.jgit;
   requires static transitive kube.api.test;
+  requires transitive java.sql;
 
   exports dev.gitops4j.test;
 }

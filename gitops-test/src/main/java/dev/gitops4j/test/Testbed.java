@@ -200,6 +200,14 @@ public final class Testbed {
     return dir;
   }
 
+  /**
+   * Starts a throwaway PostgreSQL server from {@link #postgresBin()} on 127.0.0.1; see {@link
+   * PostgresServer}.
+   */
+  public PostgresServer postgres() {
+    return PostgresServer.start(postgresBin());
+  }
+
   /** Serves every repository under {@code basePath} over {@code git://} until closed. */
   public Server gitDaemon(Path basePath) {
     Path git = executable("GITOPS4J_GIT", "git");

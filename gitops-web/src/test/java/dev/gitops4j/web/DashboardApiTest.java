@@ -61,10 +61,12 @@ class DashboardApiTest {
     assertThat(json(fx.get("/api/applications/shop/diff")).get("text").asText())
         .as("nothing outstanding once applied")
         .isEmpty();
-    fx.shopTarget.edit(Fixture.SETTINGS, body -> body.withObjectProperty("data").put("color", "red"));
+    fx.shopTarget.edit(
+        Fixture.SETTINGS, body -> body.withObjectProperty("data").put("color", "red"));
     fx.shopTarget.edit(
         Fixture.CREDS,
-        body -> body.withObjectProperty("stringData").set("password", new TextNode("changed-by-hand")));
+        body ->
+            body.withObjectProperty("stringData").set("password", new TextNode("changed-by-hand")));
     assertThat(fx.pass("shop").status()).isEqualTo(PassStatus.AWAITING_APPROVAL);
 
     JsonNode diff = json(fx.get("/api/applications/shop/diff"));

@@ -66,7 +66,9 @@ final class HelmHooks {
         continue;
       }
       ObjectNode body = resource.body().deepCopy();
-      body.withObjectProperty("metadata").withObjectProperty("annotations").put(WAVE_ANNOTATION, wave.toString());
+      body.withObjectProperty("metadata")
+          .withObjectProperty("annotations")
+          .put(WAVE_ANNOTATION, wave.toString());
       out.add(new DesiredResource(resource.id(), body, resource.origin(), resource.revision()));
     }
     return DesiredState.of(rendered.revision(), out);

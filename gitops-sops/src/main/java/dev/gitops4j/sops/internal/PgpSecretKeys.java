@@ -92,7 +92,7 @@ public final class PgpSecretKeys {
       Iterator<PGPEncryptedData> encrypted = ((PGPEncryptedDataList) object).iterator();
       while (encrypted.hasNext()) {
         if (encrypted.next() instanceof PGPPublicKeyEncryptedData data) {
-          if (data.getKeyID() == 0) {
+          if (data.getKeyIdentifier().isWildcard()) {
             // A hidden recipient (gpg --throw-keyids): try every secret key.
             for (PGPSecretKeyRing ring : rings) {
               for (PGPSecretKey secret : ring) {
@@ -108,7 +108,7 @@ public final class PgpSecretKeys {
             }
             continue;
           }
-          PGPSecretKey secret = rings.getSecretKey(data.getKeyID());
+          PGPSecretKey secret = rings.getSecretKey(data.getKeyIdentifier().getKeyId());
           if (secret != null) {
             return open(data, secret);
           }

@@ -3,6 +3,7 @@ package dev.gitops4j.examples.postgres;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.model.DesiredResource;
 import dev.gitops4j.model.Origin;
+import dev.gitops4j.test.PostgresServer;
 import dev.gitops4j.test.TargetContractTest;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.gitops4j.examples.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gitops4j.test.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

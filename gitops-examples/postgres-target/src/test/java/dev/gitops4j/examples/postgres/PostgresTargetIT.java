@@ -16,6 +16,7 @@ import dev.gitops4j.model.TargetException;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.test.GitRepoFixture;
+import dev.gitops4j.test.PostgresServer;
 import dev.gitops4j.test.Testbed;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package dev.gitops4j.examples.postgres;
+package dev.gitops4j.test;
 
-import dev.gitops4j.test.Testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,17 +23,23 @@ import java.util.stream.Stream;
  * password (SCRAM) authentication over TCP. One per test class: start it in {@code @BeforeAll},
  * close it in {@code @AfterAll}.
  *
+ * <p>Needs a PostgreSQL JDBC driver on the test class path ({@code org.postgresql:postgresql}):
+ * {@link #connect()} goes through {@link DriverManager}.
+ *
  * <p>PostgreSQL refuses to run as root, so when the tests run as root the server runs as the {@code
  * postgres} OS user (through {@code setpriv}) in a temporary folder it owns.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-  static final String SUPERUSER = "postgres";
-  static final String PASSWORD = "test-superuser-secret";
+  /** The superuser's name. */
+  public static final String SUPERUSER = "postgres";
+
+  /** The superuser's password. */
+  public static final String PASSWORD = "test-superuser-secret";
 
   private final Path bin;
   private final Path directory;
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final Path log;
 
@@ -47,8 +52,12 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Initializes a cluster and starts it; fails (never skips) when the binaries are missing. */
-  static PostgresServer start() {
-    Path bin = Testbed.get().postgresBin();
+  public static PostgresServer start() {
+    return Testbed.get().postgres();
+  }
+
+  /** Like {@link #start()} with the binaries in {@code bin} ({@code initdb}, {@code postgres}). */
+  static PostgresServer start(Path bin) {
     try {
       Path directory = Files.createTempDirectory("gitops4j-pg-");
       Path data = directory.resolve("data");
@@ -72,25 +81,7 @@ final class PostgresServer implements AutoCloseable {
           Duration.ofMinutes(2));
       int port = Testbed.freePort();
       Path log = directory.resolve("server.log");
-      Process process =
-          new ProcessBuilder(
-                  asServerUser(
-                      bin.resolve("postgres").toString(),
-                      "-D",
-                      data.toString(),
-                      "-k",
-                      directory.toString(),
-                      "-h",
-                      "127.0.0.1",
-                      "-p",
-                      String.valueOf(port),
-                      "-c",
-                      "fsync=off",
-                      "-c",
-                      "max_connections=30"))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      Process process = launch(bin, directory, port, log);
       PostgresServer server = new PostgresServer(bin, directory, process, port, log);
       server.awaitReady(Duration.ofSeconds(60));
       return server;
@@ -99,20 +90,77 @@ final class PostgresServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  private static Process launch(Path bin, Path directory, int port, Path log) throws IOException {
+    return new ProcessBuilder(
+            asServerUser(
+                bin.resolve("postgres").toString(),
+                "-D",
+                directory.resolve("data").toString(),
+                "-k",
+                directory.toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=30"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /**
+   * Stops the server the hard way ({@code immediate}: clients cut off, no checkpoint, so the next
+   * start recovers from the WAL as after a crash) and starts it again on the same port and data.
+   */
+  public void restart() {
+    stop("immediate");
+    try {
+      process = launch(bin, directory, port, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart PostgreSQL", e);
+    }
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  /** The port on 127.0.0.1. */
+  public int port() {
     return port;
   }
 
-  String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+  /** URL of the {@code postgres} database. */
+  public String jdbcUrl() {
+    return jdbcUrl("postgres");
   }
 
-  Connection connect() throws SQLException {
+  /** URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /** A new connection to the {@code postgres} database as the superuser. */
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), SUPERUSER, PASSWORD);
   }
 
+  /**
+   * Creates an empty database and returns its URL, so that each test starts from nothing on one
+   * shared server.
+   *
+   * @param name a lower-case SQL identifier
+   */
+  public String createDatabase(String name) throws SQLException {
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain lower-case database name: " + name);
+    }
+    execute("create database " + name);
+    return jdbcUrl(name);
+  }
+
   /** Runs statements as the superuser, each in its own transaction. */
-  void execute(String... statements) throws SQLException {
+  public void execute(String... statements) throws SQLException {
     try (Connection connection = connect();
         Statement sql = connection.createStatement()) {
       for (String statement : statements) {
@@ -122,7 +170,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** The first column of every row of {@code query}, as text. */
-  List<String> column(String query) throws SQLException {
+  public List<String> column(String query) throws SQLException {
     List<String> values = new ArrayList<>();
     try (Connection connection = connect();
         Statement sql = connection.createStatement();
@@ -135,7 +183,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** What the server logged so far. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {
@@ -170,6 +218,15 @@ final class PostgresServer implements AutoCloseable {
   /** Fast shutdown (clients are disconnected), then the folder is removed. */
   @Override
   public void close() {
+    stop("fast");
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // A leftover temporary folder is harmless.
+    }
+  }
+
+  private void stop(String mode) {
     try {
       run(
           asServerUser(
@@ -178,7 +235,7 @@ final class PostgresServer implements AutoCloseable {
               "-D",
               directory.resolve("data").toString(),
               "-m",
-              "fast",
+              mode,
               "-w"),
           Duration.ofSeconds(60));
     } catch (RuntimeException | IOException e) {
@@ -190,11 +247,6 @@ final class PostgresServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // A leftover temporary folder is harmless.
     }
   }
 
