@@ -21,8 +21,8 @@ class PostgresSchemaIT extends ServerPerClass {
     assertThat(PostgresSchema.migrate(data)).isEqualTo(PostgresSchema.latestVersion());
     assertThat(PostgresSchema.migrate(data)).isEqualTo(PostgresSchema.latestVersion());
 
-    assertThat(PostgresSchema.currentVersion(data)).isEqualTo(3);
-    assertThat(Databases.number(data, "select count(*) from gitops_schema_version")).isEqualTo(3);
+    assertThat(PostgresSchema.currentVersion(data)).isEqualTo(4);
+    assertThat(Databases.number(data, "select count(*) from gitops_schema_version")).isEqualTo(4);
     assertThat(
             Databases.number(
                 data,
@@ -48,8 +48,8 @@ class PostgresSchemaIT extends ServerPerClass {
     }
     assertThat(
             Databases.number(
-                data, "select count(*) from gitops_schema_version where version between 1 and 3"))
-        .isEqualTo(3);
+                data, "select count(*) from gitops_schema_version where version between 1 and 4"))
+        .isEqualTo(4);
   }
 
   @Test

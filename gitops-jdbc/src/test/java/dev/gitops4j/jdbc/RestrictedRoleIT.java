@@ -28,6 +28,7 @@ class RestrictedRoleIT extends ServerPerClass {
       grant usage on sequence gitops_history_id_seq, gitops_lease_token to gitops_service;
       grant select, insert, update on gitops_history_head, gitops_inventory, gitops_lease to gitops_service;
       grant select on gitops_history_import, gitops_schema_version to gitops_service;
+      grant select, insert, update, delete on gitops_state to gitops_service;
       """;
 
   @Test

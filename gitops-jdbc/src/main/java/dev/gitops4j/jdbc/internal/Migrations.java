@@ -68,6 +68,18 @@ public final class Migrations {
                     acquired_at timestamptz not null,
                     renewed_at timestamptz not null,
                     expires_at timestamptz not null
+                  )""")),
+          new Migration(
+              4,
+              "engine state: a few text values per application and key",
+              List.of(
+                  """
+                  create table gitops_state (
+                    application text not null,
+                    key text not null,
+                    value text not null,
+                    updated_at timestamptz not null default now(),
+                    primary key (application, key)
                   )""")));
 
   private Migrations() {}
