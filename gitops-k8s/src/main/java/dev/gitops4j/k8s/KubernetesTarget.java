@@ -5,15 +5,15 @@ import dev.gitops4j.diff.UnifiedDiff;
 import dev.gitops4j.engine.Target;
 import dev.gitops4j.health.HealthCheck;
 import dev.gitops4j.k8s.health.KubernetesHealthChecks;
-import dev.gitops4j.k8s.internal.AppContext;
+import dev.gitops4j.k8s.internal.ApplicationState;
 import dev.gitops4j.k8s.internal.Cluster;
 import dev.gitops4j.k8s.internal.Comparison;
 import dev.gitops4j.k8s.internal.ConfigMapInventoryStore;
 import dev.gitops4j.k8s.internal.KindOrdering;
 import dev.gitops4j.k8s.internal.KubeRenderer;
 import dev.gitops4j.k8s.internal.KubeSession;
-import dev.gitops4j.k8s.internal.Marks;
-import dev.gitops4j.k8s.internal.Settings;
+import dev.gitops4j.k8s.internal.KubeTargetSettings;
+import dev.gitops4j.k8s.internal.OwnershipMarks;
 import dev.gitops4j.sops.SopsDecryptor;
 import dev.gitops4j.sops.SopsKeys;
 import dev.gitops4j.state.StateStore;
@@ -68,11 +68,11 @@ public final class KubernetesTarget implements AutoCloseable {
   private final InventoryStore inventoryStore;
   private final List<HealthCheck> healthChecks;
   private final Map<String, Made> targets = new ConcurrentHashMap<>();
-  private final List<AppContext> applications = new CopyOnWriteArrayList<>();
+  private final List<ApplicationState> applications = new CopyOnWriteArrayList<>();
 
   private KubernetesTarget(
       KubernetesClient client,
-      Settings settings,
+      KubeTargetSettings settings,
       StateStore state,
       List<HealthCheck> healthChecks) {
     this.healthChecks = List.copyOf(healthChecks);
@@ -115,7 +115,7 @@ public final class KubernetesTarget implements AutoCloseable {
    *     already has a target rendered differently
    */
   public Target target(String application, HelmRelease release) {
-    Marks.requireApplicationName(application);
+    OwnershipMarks.requireApplicationName(application);
     Made made = targets.computeIfAbsent(application, a -> new Made(release, newTarget(a, release)));
     if (made.release() != release) {
       throw new IllegalArgumentException(
@@ -130,7 +130,7 @@ public final class KubernetesTarget implements AutoCloseable {
   private record Made(HelmRelease release, Target target) {}
 
   private Target newTarget(String application, HelmRelease release) {
-    AppContext app = new AppContext(application, cluster);
+    ApplicationState app = new ApplicationState(application, cluster);
     applications.add(app);
     Target.Builder target =
         Target.builder(endpoint)
@@ -154,7 +154,7 @@ public final class KubernetesTarget implements AutoCloseable {
   /** Stops the watches of every application's target; the client stays the caller's to close. */
   @Override
   public void close() {
-    applications.forEach(AppContext::close);
+    applications.forEach(ApplicationState::close);
   }
 
   /** Builder for {@link KubernetesTarget}; every setter checks its input at once. */
@@ -374,8 +374,8 @@ public final class KubernetesTarget implements AutoCloseable {
                         .build())
                 .adapt(KubernetesClient.class);
       }
-      Settings settings =
-          new Settings(
+      KubeTargetSettings settings =
+          new KubeTargetSettings(
               fieldManager,
               inventoryNamespace,
               defaultNamespace,

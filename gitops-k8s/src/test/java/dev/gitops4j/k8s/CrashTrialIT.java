@@ -4,7 +4,7 @@ import static dev.gitops4j.k8s.Rig.configMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitops4j.history.JsonLinesHistoryStore;
-import dev.gitops4j.k8s.internal.Marks;
+import dev.gitops4j.k8s.internal.OwnershipMarks;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.test.GitRepoFixture;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -202,7 +202,7 @@ class CrashTrialIT {
         client
             .configMaps()
             .inNamespace(NS)
-            .withLabel(Marks.APPLICATION_LABEL, APP)
+            .withLabel(OwnershipMarks.APPLICATION_LABEL, APP)
             .list()
             .getItems()) {
       live.put(map.getMetadata().getName(), map.getData().get("value"));

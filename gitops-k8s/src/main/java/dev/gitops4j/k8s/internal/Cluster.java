@@ -48,7 +48,7 @@ public final class Cluster {
 
   final KubernetesClient client;
   private final KubernetesClient applyClient;
-  final Settings settings;
+  final KubeTargetSettings settings;
   final Discovery discovery;
   final AppliedVersions versions = new AppliedVersions();
   final AppliedVersionsMemory memory;
@@ -57,7 +57,7 @@ public final class Cluster {
   /**
    * @param state where applied versions outlive the process, or null to keep them in memory
    */
-  public Cluster(KubernetesClient client, Settings settings, StateStore state) {
+  public Cluster(KubernetesClient client, KubeTargetSettings settings, StateStore state) {
     this.client = client;
     this.applyClient =
         client
@@ -76,7 +76,7 @@ public final class Cluster {
     return client;
   }
 
-  public Settings settings() {
+  public KubeTargetSettings settings() {
     return settings;
   }
 

@@ -32,10 +32,10 @@ public final class Comparison {
           "/metadata/annotations/deployment.kubernetes.io~1revision",
           "/status");
 
-  private final Settings settings;
+  private final KubeTargetSettings settings;
   private final StructuralDiffer differ;
 
-  public Comparison(Settings settings) {
+  public Comparison(KubeTargetSettings settings) {
     this.settings = settings;
     this.differ = StructuralDiffer.of(diffOptions(settings.ignoreRules()));
   }

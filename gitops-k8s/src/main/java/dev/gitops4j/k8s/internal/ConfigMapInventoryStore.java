@@ -38,7 +38,7 @@ public final class ConfigMapInventoryStore implements InventoryStore {
 
   @Override
   public Inventory load(String application) throws IOException {
-    Marks.requireApplicationName(application);
+    OwnershipMarks.requireApplicationName(application);
     ConfigMap map;
     try {
       map = configMaps().withName(name(application)).get();
@@ -67,7 +67,7 @@ public final class ConfigMapInventoryStore implements InventoryStore {
 
   @Override
   public void save(String application, Inventory inventory) throws IOException {
-    Marks.requireApplicationName(application);
+    OwnershipMarks.requireApplicationName(application);
     ArrayNode entries = Cluster.JSON.createArrayNode();
     for (ResourceId id : inventory.resources()) {
       var entry = entries.addObject().put("kind", id.kind());
@@ -83,7 +83,7 @@ public final class ConfigMapInventoryStore implements InventoryStore {
             .withName(name(application))
             .withNamespace(cluster.settings.inventoryNamespace())
             .withResourceVersion(known)
-            .addToLabels(Marks.MANAGED_BY_LABEL, Marks.MANAGED_BY_VALUE)
+            .addToLabels(OwnershipMarks.MANAGED_BY_LABEL, OwnershipMarks.MANAGED_BY_VALUE)
             .addToLabels("gitops4j.dev/inventory-of", application)
             .endMetadata()
             .addToData(KEY, Cluster.JSON.writeValueAsString(entries))
@@ -121,7 +121,7 @@ public final class ConfigMapInventoryStore implements InventoryStore {
                 new NamespaceBuilder()
                     .withNewMetadata()
                     .withName(namespace)
-                    .addToLabels(Marks.MANAGED_BY_LABEL, Marks.MANAGED_BY_VALUE)
+                    .addToLabels(OwnershipMarks.MANAGED_BY_LABEL, OwnershipMarks.MANAGED_BY_VALUE)
                     .endMetadata()
                     .build())
             .create();

@@ -31,10 +31,10 @@ final class DryRun {
 
   private static final String STAND_IN_NAMESPACE = "default";
 
-  private final AppContext app;
+  private final ApplicationState app;
   private final Cluster cluster;
 
-  DryRun(AppContext app) {
+  DryRun(ApplicationState app) {
     this.app = app;
     this.cluster = app.cluster;
   }
@@ -51,7 +51,7 @@ final class DryRun {
     if (kind.isEmpty()) {
       return Outcome.later();
     }
-    JsonNode body = Marks.marked(declared.body(), app.application, hash);
+    JsonNode body = OwnershipMarks.marked(declared.body(), app.application, hash);
     try {
       return new Outcome(cluster.apply(kind.get(), id, body, true, true), null, false);
     } catch (KubernetesClientException e) {

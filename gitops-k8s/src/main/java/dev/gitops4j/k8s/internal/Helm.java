@@ -143,7 +143,7 @@ final class Helm {
       List<String> capabilities,
       byte[] values,
       RemoteChart.Resolved remote) {
-    MessageDigest digest = Marks.sha256();
+    MessageDigest digest = OwnershipMarks.sha256();
     String prefix = release.chartPath().isEmpty() ? "" : release.chartPath() + "/";
     if (remote != null) {
       update(digest, remote.digest());
@@ -162,7 +162,7 @@ final class Helm {
     capabilities.forEach(c -> update(digest, c));
     release.valuesFiles().forEach(f -> update(digest, "-f " + f));
     update(digest, values);
-    return Marks.hex(digest.digest());
+    return OwnershipMarks.hex(digest.digest());
   }
 
   private static void update(MessageDigest digest, String text) {

@@ -27,10 +27,10 @@ final class KubeApplier {
   private static final Logger LOG = LoggerFactory.getLogger(KubeApplier.class);
   private static final String CRD = "apiextensions.k8s.io/CustomResourceDefinition";
 
-  private final AppContext app;
+  private final ApplicationState app;
   private final Cluster cluster;
 
-  KubeApplier(AppContext app) {
+  KubeApplier(ApplicationState app) {
     this.app = app;
     this.cluster = app.cluster;
   }
@@ -49,7 +49,7 @@ final class KubeApplier {
     ResourceId id = desired.id();
     KindInfo kind = resolve(id, desired.body().path("apiVersion").asText(null));
     String hash = app.hash(desired);
-    ObjectNode body = Marks.marked(desired.body(), app.application, hash);
+    ObjectNode body = OwnershipMarks.marked(desired.body(), app.application, hash);
     if (live != null) {
       refuseOtherApplications(id, live.body(), force);
       leaveForeignFields(body, live.body());
@@ -64,7 +64,7 @@ final class KubeApplier {
       LOG.info("{}: deleting to re-create it (hook-delete-policy before-hook-creation)", id);
       result = recreate(kind, id, body, force);
       remark = "deleted and re-created (hook-delete-policy before-hook-creation)";
-      cluster.versions.put(id, Marks.resourceVersion(result), hash);
+      cluster.versions.put(id, OwnershipMarks.resourceVersion(result), hash);
       app.events.watch(java.util.Set.of(kind));
       return remark;
     }
@@ -121,7 +121,7 @@ final class KubeApplier {
       }
     }
     if (!dryRun) {
-      cluster.versions.put(id, Marks.resourceVersion(result), hash);
+      cluster.versions.put(id, OwnershipMarks.resourceVersion(result), hash);
       app.events.watch(java.util.Set.of(kind));
       if (kind.group().equals("apiextensions.k8s.io")
           && kind.kind().equals("CustomResourceDefinition")) {
@@ -149,7 +149,7 @@ final class KubeApplier {
           .withObjectProperty("metadata")
           .put("name", id.scope())
           .withObjectProperty("labels")
-          .put(Marks.MANAGED_BY_LABEL, Marks.MANAGED_BY_VALUE);
+          .put(OwnershipMarks.MANAGED_BY_LABEL, OwnershipMarks.MANAGED_BY_VALUE);
       cluster.apply(
           new KindInfo("", "v1", "Namespace", "namespaces", false),
           ResourceId.of("Namespace", id.scope()),
@@ -169,14 +169,14 @@ final class KubeApplier {
    */
   private void refuseOtherApplications(ResourceId id, JsonNode live, boolean force)
       throws TargetException {
-    String owner = Marks.application(live);
+    String owner = OwnershipMarks.application(live);
     if (owner != null && !owner.equals(app.application) && !force) {
       throw new TargetException(
           id
               + ": belongs to application "
               + owner
               + " (label "
-              + Marks.APPLICATION_LABEL
+              + OwnershipMarks.APPLICATION_LABEL
               + "); not applied (force takes it over)",
           false);
     }
@@ -278,7 +278,7 @@ final class KubeApplier {
     if (dryRun) {
       return "";
     }
-    if (!Marks.ownedBy(live.body(), app.application)) {
+    if (!OwnershipMarks.ownedBy(live.body(), app.application)) {
       throw new TargetException(
           id + ": does not carry the ownership label of " + app.application + "; not deleted",
           false);

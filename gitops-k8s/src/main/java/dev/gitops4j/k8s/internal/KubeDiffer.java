@@ -20,9 +20,9 @@ import java.util.Objects;
  */
 final class KubeDiffer {
 
-  private final AppContext app;
+  private final ApplicationState app;
 
-  KubeDiffer(AppContext app) {
+  KubeDiffer(ApplicationState app) {
     this.app = app;
   }
 
@@ -44,7 +44,7 @@ final class KubeDiffer {
         changes =
             app.cluster.comparison.declaredChanges(
                 resource.id(),
-                Marks.marked(resource.body(), app.application, app.hash(resource)),
+                OwnershipMarks.marked(resource.body(), app.application, app.hash(resource)),
                 observed.body());
       }
       drifts.add(

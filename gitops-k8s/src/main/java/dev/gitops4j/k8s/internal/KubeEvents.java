@@ -25,13 +25,13 @@ public final class KubeEvents implements TargetEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubeEvents.class);
 
-  private final AppContext app;
+  private final ApplicationState app;
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers =
       new ConcurrentHashMap<>();
   private final Map<String, KindInfo> kinds = new ConcurrentHashMap<>();
   private volatile Consumer<ResourceId> listener;
 
-  KubeEvents(AppContext app) {
+  KubeEvents(ApplicationState app) {
     this.app = app;
   }
 
@@ -65,7 +65,7 @@ public final class KubeEvents implements TargetEvents {
     var operation = app.cluster.kind(kind);
     SharedIndexInformer<GenericKubernetesResource> informer =
         (kind.namespaced() ? operation.inAnyNamespace() : operation)
-            .withLabel(Marks.APPLICATION_LABEL, app.application)
+            .withLabel(OwnershipMarks.APPLICATION_LABEL, app.application)
             .runnableInformer(0);
     informer.addEventHandler(new Handler(kind));
     informers.put(key(kind), informer);

@@ -39,11 +39,11 @@ final class KubeLiveState {
 
   private static final long PAGE = 500;
 
-  private final AppContext app;
+  private final ApplicationState app;
   private final Cluster cluster;
   private final DryRun dryRun;
 
-  KubeLiveState(AppContext app) {
+  KubeLiveState(ApplicationState app) {
     this.app = app;
     this.cluster = app.cluster;
     this.dryRun = new DryRun(app);
@@ -86,8 +86,8 @@ final class KubeLiveState {
                   new LiveResource(
                       id,
                       body,
-                      Marks.resourceVersion(body),
-                      Marks.ownedBy(body, app.application))));
+                      OwnershipMarks.resourceVersion(body),
+                      OwnershipMarks.ownedBy(body, app.application))));
     }
     app.events.watch(kinds);
 
@@ -108,7 +108,7 @@ final class KubeLiveState {
     if (applied != null
         && applied.resourceVersion().equals(live.version())
         && applied.hash().equals(hash)
-        && hash.equals(Marks.appliedHash(live.body()))) {
+        && hash.equals(OwnershipMarks.appliedHash(live.body()))) {
       return new Verdict(declared, live.version(), List.of(), null);
     }
     DryRun.Outcome predicted = dryRun.of(declared, hash);
@@ -119,7 +119,9 @@ final class KubeLiveState {
       // Refused or not servable: compare the declared fields; validation reports the refusal.
       changes =
           cluster.comparison.declaredChanges(
-              live.id(), Marks.marked(declared.body(), app.application, hash), live.body());
+              live.id(),
+              OwnershipMarks.marked(declared.body(), app.application, hash),
+              live.body());
     }
     if (changes.isEmpty()) {
       cluster.versions.put(live.id(), live.version(), hash);

@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class KubeRenderer implements Renderer {
 
-  private final Settings settings;
+  private final KubeTargetSettings settings;
   private final Discovery discovery;
   private final ManifestRenderer manifests = ManifestRenderer.ofDefaults();
   private final Kustomize kustomize;
@@ -47,7 +47,7 @@ public final class KubeRenderer implements Renderer {
   private final Cluster cluster;
 
   /** Plain manifests or a kustomization. */
-  public KubeRenderer(Settings settings, Discovery discovery) {
+  public KubeRenderer(KubeTargetSettings settings, Discovery discovery) {
     this(settings, discovery, null, null);
   }
 
@@ -57,7 +57,7 @@ public final class KubeRenderer implements Renderer {
   }
 
   private KubeRenderer(
-      Settings settings, Discovery discovery, HelmRelease release, Cluster cluster) {
+      KubeTargetSettings settings, Discovery discovery, HelmRelease release, Cluster cluster) {
     this.settings = settings;
     this.discovery = discovery;
     this.kustomize = new Kustomize(settings.kubectl(), Duration.ofMinutes(2));

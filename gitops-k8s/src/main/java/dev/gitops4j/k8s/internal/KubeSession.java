@@ -28,7 +28,7 @@ public final class KubeSession implements TargetSession {
   private final KubeApplier applier;
   private final PlanValidation validation;
   private final Map<ResourceId, Verdict> verdicts = new ConcurrentHashMap<>();
-  private final AppContext app;
+  private final ApplicationState app;
   private final long versionChangesAtOpen;
   private final Set<ResourceId> observed = ConcurrentHashMap.newKeySet();
 
@@ -38,7 +38,7 @@ public final class KubeSession implements TargetSession {
    * @throws TargetException when the pass belongs to another application than the target's: its
    *     ownership labels would name the wrong application
    */
-  public KubeSession(AppContext app, PassContext context) throws TargetException {
+  public KubeSession(ApplicationState app, PassContext context) throws TargetException {
     if (!app.application.equals(context.application())) {
       throw new TargetException(
           "the target of application "

@@ -34,14 +34,14 @@ final class PlanValidation {
   /** Dry runs in flight at once: enough to hide latency, few enough not to load the server. */
   static final int CONCURRENCY = 8;
 
-  private final AppContext app;
+  private final ApplicationState app;
   private final DryRun dryRun;
   private final Map<ResourceId, Verdict> verdicts;
   private final Map<ResourceId, Integer> waveOf = new HashMap<>();
   private final Map<Integer, List<Step>> deferred = new HashMap<>();
   private final Map<Integer, TargetException> rejectedWaves = new HashMap<>();
 
-  PlanValidation(AppContext app, Map<ResourceId, Verdict> verdicts) {
+  PlanValidation(ApplicationState app, Map<ResourceId, Verdict> verdicts) {
     this.app = app;
     this.dryRun = new DryRun(app);
     this.verdicts = verdicts;

@@ -3,6 +3,7 @@ package dev.gitops4j.k8s.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.k8s.ChartCredentials;
 import dev.gitops4j.k8s.HelmRelease;
 import dev.gitops4j.model.Origin;
@@ -366,7 +367,7 @@ final class RemoteChart {
   }
 
   private static String sha256(byte[] bytes) {
-    return "sha256:" + java.util.HexFormat.of().formatHex(Marks.sha256().digest(bytes));
+    return "sha256:" + Digests.sha256Hex(bytes);
   }
 
   private byte[] get(URI url, String accept, Origin origin, boolean withCredentials)

@@ -36,7 +36,7 @@ class ClusterPageTest {
                 "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"a\","
                     + "\"resourceVersion\":\"7\"},\"spec\":{\"replicas\":2,\"ratio\":0.25,"
                     + "\"big\":12345678901}}"));
-    assertThat(Marks.resourceVersion(a)).isEqualTo("7");
+    assertThat(OwnershipMarks.resourceVersion(a)).isEqualTo("7");
     assertThat(page.items().get(1).path("kind").asText()).isEqualTo("Deployment");
     assertThat(page.items().get(1).path("apiVersion").asText()).isEqualTo("apps/v1");
   }

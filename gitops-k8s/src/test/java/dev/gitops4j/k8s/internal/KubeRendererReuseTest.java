@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class KubeRendererReuseTest {
 
   private static KubeRenderer renderer() {
-    Settings settings =
-        new Settings(
+    KubeTargetSettings settings =
+        new KubeTargetSettings(
             "gitops4j",
             "gitops4j-system",
             "team-a",

@@ -30,15 +30,15 @@ class ManifestHashTest {
 
   /** The hash as first defined: the tree converted to maps and lists, written with sorted keys. */
   private static String referenceHash(JsonNode body) throws Exception {
-    byte[] json = Marks.CANONICAL.writeValueAsBytes(Marks.canonicalValue(body));
+    byte[] json = OwnershipMarks.CANONICAL.writeValueAsBytes(OwnershipMarks.canonicalValue(body));
     byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
     return HexFormat.of().formatHex(digest).substring(0, 32);
   }
 
   /**
-   * The hash by a second route that shares no code with {@link Marks}: the canonical JSON text
-   * built by hand from the tree (keys sorted, no whitespace, JSON escapes), then SHA-256 of its
-   * UTF-8 bytes.
+   * The hash by a second route that shares no code with {@link OwnershipMarks}: the canonical JSON
+   * text built by hand from the tree (keys sorted, no whitespace, JSON escapes), then SHA-256 of
+   * its UTF-8 bytes.
    */
   private static String independentHash(JsonNode body) throws Exception {
     return sha32(handCanonical(body));
@@ -47,8 +47,8 @@ class ManifestHashTest {
   @Property(tries = 300)
   void streamingHashEqualsTheReferenceOnRandomTrees(@ForAll long seed) throws Exception {
     JsonNode body = randomObject(new Random(seed), 0);
-    assertThat(Marks.hash(body)).isEqualTo(referenceHash(body));
-    assertThat(Marks.hash(body)).isEqualTo(independentHash(body));
+    assertThat(OwnershipMarks.hash(body)).isEqualTo(referenceHash(body));
+    assertThat(OwnershipMarks.hash(body)).isEqualTo(independentHash(body));
   }
 
   /**
@@ -58,12 +58,15 @@ class ManifestHashTest {
    */
   @Test
   void hashesArePinnedToLiterals() throws Exception {
-    assertThat(Marks.hash(NODES.objectNode())).isEqualTo("44136fa355b3678a1146ad16f7e8649e");
-    assertThat(Marks.hash(JSON.readTree("{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"1\"}}")))
+    assertThat(OwnershipMarks.hash(NODES.objectNode()))
+        .isEqualTo("44136fa355b3678a1146ad16f7e8649e");
+    assertThat(
+            OwnershipMarks.hash(
+                JSON.readTree("{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"1\"}}")))
         .isEqualTo("18882fd3e6611de3871fdfd2eacfa6cb");
     // {"a":[],"b":{},"c":null,"d":true,"e":false,"f":""}
     assertThat(
-            Marks.hash(
+            OwnershipMarks.hash(
                 JSON.readTree("{\"f\":\"\",\"e\":false,\"d\":true,\"c\":null,\"b\":{},\"a\":[]}")))
         .isEqualTo("3fee8dbe5b5294f0baf696f5149d909f");
     // {"big":1180591620717411303424,"double":0.25,"exp":1.0E20,"int":-7,"long":12345678901,
@@ -72,7 +75,7 @@ class ManifestHashTest {
         JSON.readTree(
             "{\"whole\":3.0,\"long\":12345678901,\"int\":-7,\"exp\":1e20,\"double\":0.25,"
                 + "\"big\":1180591620717411303424}");
-    assertThat(Marks.hash(numbers)).isEqualTo("244df6c05f5b44d221ee2597ab9d245d");
+    assertThat(OwnershipMarks.hash(numbers)).isEqualTo("244df6c05f5b44d221ee2597ab9d245d");
     // Keys in UTF-16 order ("B" < "a" < "z" < "\u00e9"); '"', '\\' and control characters
     // escaped (short forms where JSON has them, else \\u00XX upper case); '/', DEL and other
     // non-ASCII of the BMP written as raw UTF-8; a supplementary character as its two escaped
@@ -82,7 +85,7 @@ class ManifestHashTest {
     strings.put("z", "");
     strings.put("a", "quote\" backslash\\ nl\n cr\r tab\t bs\b ff\f nul\u0000 us\u001f");
     strings.put("B", "slash/ del\u007f");
-    assertThat(Marks.hash(strings)).isEqualTo("3f95600bcd365aa76a25e445f9404d59");
+    assertThat(OwnershipMarks.hash(strings)).isEqualTo("3f95600bcd365aa76a25e445f9404d59");
     // The text that literal is the SHA-256 of, which the hand-written route also produces.
     assertThat(handCanonical(strings))
         .isEqualTo(
@@ -101,7 +104,7 @@ class ManifestHashTest {
                 + "[{\"containerPort\":8080}],\"env\":[{\"name\":\"RATIO\",\"value\":\"0.5\"}],"
                 + "\"resources\":{\"limits\":{\"cpu\":0.5}},\"tty\":false,\"args\":null}]}}}}");
     // Objects already in clusters carry this value: it must never change.
-    assertThat(Marks.hash(deployment))
+    assertThat(OwnershipMarks.hash(deployment))
         .isEqualTo(referenceHash(deployment))
         .isEqualTo(independentHash(deployment))
         // sha256sum of the canonical text below, computed outside this code.
@@ -122,8 +125,8 @@ class ManifestHashTest {
     body.put("float", 1.5f);
     body.put("decimal", new java.math.BigDecimal("12.50"));
     body.put("short", (short) 7);
-    assertThat(Marks.hash(body)).isEqualTo(referenceHash(body));
-    assertThat(Marks.hash(body))
+    assertThat(OwnershipMarks.hash(body)).isEqualTo(referenceHash(body));
+    assertThat(OwnershipMarks.hash(body))
         .isEqualTo(independentHash(body))
         // sha256sum of {"decimal":12.50,"float":1.5,"short":7}, computed outside this code.
         .isEqualTo("15c514978e537dad4c04d2db39d1fdd8");
@@ -131,22 +134,22 @@ class ManifestHashTest {
 
   @Test
   void appContextHashesEachDeclaredBodyOnceAndForgetsUndeclaredOnes() throws Exception {
-    AppContext app = new AppContext("shop", null);
+    ApplicationState app = new ApplicationState("shop", null);
     ResourceId id = ResourceId.of("ConfigMap", "ns", "a");
     DesiredResource first = resource(id, "{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"1\"}}");
     DesiredResource changed =
         resource(id, "{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"2\"}}");
     String hash = app.hash(first);
-    assertThat(hash).isEqualTo(Marks.hash(first.body()));
+    assertThat(hash).isEqualTo(OwnershipMarks.hash(first.body()));
     // sha256sum of {"data":{"k":"1"},"metadata":{"name":"a"}}, computed outside this code.
     assertThat(hash).isEqualTo("18882fd3e6611de3871fdfd2eacfa6cb");
     assertThat(app.hash(first)).isSameAs(hash);
     // A new body for the same object (a new revision) is hashed again.
-    assertThat(app.hash(changed)).isEqualTo(Marks.hash(changed.body())).isNotEqualTo(hash);
+    assertThat(app.hash(changed)).isEqualTo(OwnershipMarks.hash(changed.body())).isNotEqualTo(hash);
     assertThat(app.hash(changed)).isEqualTo("6ee21521f2cd3bb7072875d256fd6ee8");
     app.retainHashes(Set.of());
     String again = app.hash(changed);
-    assertThat(again).isEqualTo(Marks.hash(changed.body()));
+    assertThat(again).isEqualTo(OwnershipMarks.hash(changed.body()));
   }
 
   private static DesiredResource resource(ResourceId id, String json) throws Exception {

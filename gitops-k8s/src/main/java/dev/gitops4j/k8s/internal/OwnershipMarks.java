@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.regex.Pattern;
 
 /** Labels and annotations gitops4j puts on the objects it manages. */
-public final class Marks {
+public final class OwnershipMarks {
 
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "gitops4j";
@@ -29,7 +29,7 @@ public final class Marks {
   static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-  private Marks() {}
+  private OwnershipMarks() {}
 
   /** Fails fast on an application name that cannot be a label value. */
   public static String requireApplicationName(String application) {

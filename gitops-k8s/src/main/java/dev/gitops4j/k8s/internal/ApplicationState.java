@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one application on one cluster keeps from pass to pass: the hashes of its declared bodies
  * and its watches. What a single pass learns lives in its {@link KubeSession}.
  */
-public final class AppContext {
+public final class ApplicationState {
 
   final String application;
   final Cluster cluster;
@@ -23,8 +23,8 @@ public final class AppContext {
   // One entry per declared object: a pass over an unchanged revision hashes nothing again.
   private final Map<ResourceId, Hashed> hashes = new ConcurrentHashMap<>();
 
-  public AppContext(String application, Cluster cluster) {
-    this.application = Marks.requireApplicationName(application);
+  public ApplicationState(String application, Cluster cluster) {
+    this.application = OwnershipMarks.requireApplicationName(application);
     this.cluster = cluster;
     this.events = new KubeEvents(this);
   }
@@ -47,15 +47,15 @@ public final class AppContext {
   }
 
   /**
-   * {@link Marks#hash} of the declared body of {@code resource}, computed once per body instance
-   * (rendered bodies are immutable and reused while the revision does not change).
+   * {@link OwnershipMarks#hash} of the declared body of {@code resource}, computed once per body
+   * instance (rendered bodies are immutable and reused while the revision does not change).
    */
   String hash(DesiredResource resource) {
     Hashed known = hashes.get(resource.id());
     if (known != null && known.body() == resource.body()) {
       return known.hash();
     }
-    String hash = Marks.hash(resource.body());
+    String hash = OwnershipMarks.hash(resource.body());
     hashes.put(resource.id(), new Hashed(resource.body(), hash));
     return hash;
   }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param decryptor decrypts SOPS files before anything is built; null when not configured
  * @param substitution substitutes variables after the build; null when not configured
  */
-public record Settings(
+public record KubeTargetSettings(
     String fieldManager,
     String inventoryNamespace,
     String defaultNamespace,
@@ -33,7 +33,7 @@ public record Settings(
     SopsDecryptor decryptor,
     Substitution substitution) {
 
-  public Settings {
+  public KubeTargetSettings {
     ignoreRules = List.copyOf(ignoreRules);
     ignoredManagers = List.copyOf(ignoredManagers);
     allowedNamespaces = List.copyOf(allowedNamespaces);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 /** The ownership labels, the applied-hash annotation and application names. */
-class MarksTest {
+class OwnershipMarksTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -17,26 +17,26 @@ class MarksTest {
     JsonNode a = JSON.readTree("{\"a\":1,\"b\":{\"c\":2,\"d\":3}}");
     JsonNode b = JSON.readTree("{\"b\":{\"d\":3,\"c\":2},\"a\":1}");
     JsonNode c = JSON.readTree("{\"b\":{\"d\":3,\"c\":4},\"a\":1}");
-    assertThat(Marks.hash(a)).isEqualTo(Marks.hash(b)).hasSize(32);
-    assertThat(Marks.hash(a)).isNotEqualTo(Marks.hash(c));
+    assertThat(OwnershipMarks.hash(a)).isEqualTo(OwnershipMarks.hash(b)).hasSize(32);
+    assertThat(OwnershipMarks.hash(a)).isNotEqualTo(OwnershipMarks.hash(c));
   }
 
   @Test
   void markedAddsOwnershipWithoutTouchingTheInput() throws Exception {
     JsonNode declared = JSON.readTree("{\"metadata\":{\"name\":\"x\"}}");
-    JsonNode marked = Marks.marked(declared, "shop", "h");
-    assertThat(Marks.ownedBy(marked, "shop")).isTrue();
-    assertThat(Marks.ownedBy(marked, "other")).isFalse();
-    assertThat(Marks.appliedHash(marked)).isEqualTo("h");
+    JsonNode marked = OwnershipMarks.marked(declared, "shop", "h");
+    assertThat(OwnershipMarks.ownedBy(marked, "shop")).isTrue();
+    assertThat(OwnershipMarks.ownedBy(marked, "other")).isFalse();
+    assertThat(OwnershipMarks.appliedHash(marked)).isEqualTo("h");
     assertThat(declared.path("metadata").has("labels")).isFalse();
   }
 
   @Test
   void applicationNamesMustBeLabelValues() {
-    assertThat(Marks.requireApplicationName("shop-prod_1.a")).isEqualTo("shop-prod_1.a");
-    assertThatThrownBy(() -> Marks.requireApplicationName("-shop"))
+    assertThat(OwnershipMarks.requireApplicationName("shop-prod_1.a")).isEqualTo("shop-prod_1.a");
+    assertThatThrownBy(() -> OwnershipMarks.requireApplicationName("-shop"))
         .hasMessageContaining("label value");
-    assertThatThrownBy(() -> Marks.requireApplicationName("x".repeat(64)))
+    assertThatThrownBy(() -> OwnershipMarks.requireApplicationName("x".repeat(64)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
