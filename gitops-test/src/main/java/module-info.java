@@ -4,6 +4,7 @@ module dev.gitops4j.test {
   requires transitive org.junit.jupiter.api;
   requires org.assertj.core;
   requires org.eclipse.jgit;
+  requires java.net.http;
   requires static kube.api.test;
 
   exports dev.gitops4j.test;
