@@ -4,22 +4,32 @@ import static dev.gitops4j.notify.Fixtures.configMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.model.Trigger;
+import dev.gitops4j.notify.internal.Payloads;
 import dev.gitops4j.source.GitRef;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.test.GiteaServer;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.Testbed;
+import dev.gitops4j.webhook.WebhookDecision;
+import dev.gitops4j.webhook.WebhookReceiver;
+import dev.gitops4j.webhook.WebhookRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -126,6 +136,102 @@ class GiteaCommitStatusIT {
               .contains("b.yaml");
           // The good commit keeps its own statuses.
           assertThat(gitea.statuses(repo, good)).hasSize(2);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPushDeliveredByGiteasWebhookRunsThePassThatSetsTheStatus(@TempDir Path dir)
+      throws Exception {
+    String hookSecret = "gitea-hook-secret";
+    try (GiteaServer gitea = GiteaServer.start(Testbed.get(), dir.resolve("gitea"))) {
+      URI clone = gitea.createRepository("deploy");
+      String token = gitea.createToken("gitops4j-status", "write:repository");
+      String repo = GiteaServer.ADMIN + "/deploy";
+      UsernamePasswordCredentialsProvider credentials =
+          new UsernamePasswordCredentialsProvider(GiteaServer.ADMIN, GiteaServer.PASSWORD);
+      Path work = dir.resolve("work");
+      try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        commit(git, work, "production/a.yaml", configMap("a", "1"), "add a");
+        git.push()
+            .setRemote(clone.toString())
+            .add("main")
+            .setCredentialsProvider(credentials)
+            .call();
+        Application app =
+            Application.builder("shop")
+                .source(
+                    GitSource.builder(clone.toString())
+                        .ref(GitRef.branch("main"))
+                        .path("production")
+                        .basicAuth(GiteaServer.ADMIN, GiteaServer.PASSWORD)
+                        .cacheDir(dir.resolve("cache"))
+                        .build())
+                .target(InMemoryTarget.create().target())
+                .policy(SyncPolicy.automatic())
+                .interval(Duration.ofHours(1))
+                .build();
+        WebhookReceiver receiver =
+            WebhookReceiver.builder().hmac("X-Gitea-Signature", hookSecret).build();
+        List<Integer> answers = new CopyOnWriteArrayList<>();
+        try (Notifications notifications =
+                Notifications.builder()
+                    .notifier(
+                        CommitStatusNotifier.gitea(
+                                gitea.url(),
+                                Secret.fromEnv("GITEA_TOKEN", Map.of("GITEA_TOKEN", token)::get))
+                            .repository(repo)
+                            .build())
+                    .build();
+            Engine engine = Engine.builder().application(app).listener(notifications).build()) {
+          HttpServer server =
+              HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+          server.createContext(
+              "/hooks/git",
+              exchange -> {
+                WebhookDecision decision =
+                    receiver.receive(
+                        new WebhookRequest(
+                            Map.copyOf(exchange.getRequestHeaders()),
+                            exchange.getRequestBody().readAllBytes()));
+                decision.event().ifPresent(engine::pushed);
+                answers.add(decision.status());
+                exchange.sendResponseHeaders(decision.status(), -1);
+                exchange.close();
+              });
+          server.start();
+          try {
+            engine.start();
+            ObjectNode hook =
+                Payloads.JSON.createObjectNode().put("type", "gitea").put("active", true);
+            hook.putArray("events").add("push");
+            hook.putObject("config")
+                .put("url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/git")
+                .put("content_type", "json")
+                .put("secret", hookSecret);
+            gitea.call("POST", "repos/" + repo + "/hooks", hook, 201);
+
+            String pushed =
+                commit(git, work, "production/a.yaml", configMap("a", "2"), "change a").getName();
+            git.push()
+                .setRemote(clone.toString())
+                .add("main")
+                .setCredentialsProvider(credentials)
+                .call();
+            List<String> states = List.of();
+            for (int i = 0; i < 600 && !states.contains("success"); i++) {
+              TimeUnit.MILLISECONDS.sleep(100);
+              states =
+                  gitea.statuses(repo, pushed).stream().map(x -> x.get("status").asText()).toList();
+            }
+            assertThat(states).containsExactly("pending", "success");
+            assertThat(answers).contains(202);
+            assertThat(engine.lastResult("shop").orElseThrow().trigger())
+                .isEqualTo(Trigger.WEBHOOK);
+          } finally {
+            server.stop(0);
+          }
         }
       }
     }
