@@ -3,8 +3,8 @@ package dev.gitops4j.notify;
 /** What a {@link Notification} reports. */
 public enum Event {
   /**
-   * A pass found changes to make for a revision and goes on to plan and apply them; sent before the
-   * first write (commit status {@code pending}).
+   * A pass ran the first step of its sync of a revision (applied or failed; dry runs excluded): the
+   * sync is in progress (commit status {@code pending}).
    */
   SYNC_STARTED,
   /** A pass left the target equal to the revision (changes applied, or nothing to change). */

@@ -25,7 +25,14 @@ public final class SlackNotifier implements Notifier {
 
   @Override
   public void send(Notification notification) throws Exception {
-    URI url = URI.create(webhookUrl.reveal());
+    URI url;
+    try {
+      url = URI.create(webhookUrl.reveal());
+    } catch (IllegalArgumentException e) {
+      // The message would quote the URL, which is the credential.
+      throw new NotifierException(
+          "the Slack webhook URL in " + webhookUrl + " is not a URL", false);
+    }
     Http.postJson(url, Payloads.JSON.writeValueAsBytes(Payloads.slack(notification)), Map.of());
   }
 

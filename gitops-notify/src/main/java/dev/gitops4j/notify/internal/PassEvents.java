@@ -57,10 +57,13 @@ public final class PassEvents {
     }
   }
 
-  /** The first step a pass runs (applied or failed) marks the start of its sync. */
+  /**
+   * The first step a pass runs (applied or failed) marks the start of its sync; dry runs change
+   * nothing and start none.
+   */
   public void stepDone(String application, StepResult result) {
     PassState pass = passes.get(application);
-    if (pass == null || pass.started) {
+    if (pass == null || pass.started || result.outcome() == StepResult.Outcome.DRY_RUN) {
       return;
     }
     pass.started = true;
