@@ -4,12 +4,14 @@ import static dev.gitops4j.notify.Fixtures.configMap;
 import static dev.gitops4j.notify.Fixtures.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.HealthStatus;
+import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.notify.internal.Payloads;
 import dev.gitops4j.source.InMemorySource;
@@ -63,6 +65,48 @@ class PassEventsTest {
             "shop: sync succeeded at "
                 + revision.substring(0, 12)
                 + " (2 to create, 0 to update, 0 to delete)");
+  }
+
+  @Test
+  void everySelfHealIsReportedAndADryRunStartsNoSync() throws Exception {
+    InMemorySource source = InMemorySource.create();
+    source.commit(Map.of("a.yaml", configMap("a", "1")));
+    InMemoryTarget target = InMemoryTarget.create();
+    ResourceId a = ResourceId.of("ConfigMap", "shop", "a");
+    try (Notifications n = notifications();
+        Engine engine = Fixtures.engine(source, target, SyncPolicy.automatic(), n)) {
+      assertThat(engine.trigger("shop").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.SYNCED);
+      assertThat(engine.trigger("shop").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.IN_SYNC);
+      for (String edit : List.of("hand edit", "another hand edit")) {
+        target.edit(a, body -> ((ObjectNode) body.get("data")).put("value", edit));
+        assertThat(engine.trigger("shop").get(30, TimeUnit.SECONDS).status())
+            .isEqualTo(PassStatus.SYNCED);
+      }
+      assertThat(n.awaitIdle(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(recorder.events())
+        .containsExactly(
+            Event.SYNC_STARTED, Event.SYNC_SUCCEEDED,
+            Event.SYNC_STARTED, Event.SYNC_SUCCEEDED,
+            Event.SYNC_STARTED, Event.SYNC_SUCCEEDED);
+    assertThat(recorder.received.get(2).drift().resources())
+        .containsExactly("modified ConfigMap shop/a: replace /data/value");
+    assertThat(recorder.received.get(3).changes().updated()).isEqualTo(1);
+
+    Recorder dry = new Recorder();
+    InMemorySource other = InMemorySource.create();
+    other.commit(Map.of("a.yaml", configMap("a", "1")));
+    try (Notifications n = Notifications.builder().notifier(dry).build();
+        Engine engine =
+            Fixtures.engine(
+                other, InMemoryTarget.create(), SyncPolicy.custom().dryRun(true).build(), n)) {
+      assertThat(engine.trigger("shop").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.DRY_RUN);
+      assertThat(n.awaitIdle(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(dry.events()).doesNotContain(Event.SYNC_STARTED, Event.SYNC_SUCCEEDED);
   }
 
   @Test

@@ -183,4 +183,21 @@ class WebhookNotifierTest {
     assertThat(json.get("target_url").asText())
         .isEqualTo("https://ops.example/gitops/apps/shop+eu");
   }
+
+  @Test
+  void aFailedDeliveryNamesTheHostButNeitherThePathNorTheToken() {
+    failuresLeft.set(1);
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    Notifier notifier =
+        CommitStatusNotifier.gitea(url("/"), Secret.fromEnv("T", Map.of("T", "tok-secret")::get))
+            .repository("acme/deploy")
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> notifier.send(notification(Event.SYNC_SUCCEEDED, "shop", sha, "")))
+        .isInstanceOfSatisfying(NotifierException.class, e -> assertThat(e.isRetryable()).isTrue())
+        .hasMessageContaining("127.0.0.1")
+        .hasMessageContaining("503")
+        .hasMessageNotContaining("tok-secret")
+        .hasMessageNotContaining("acme");
+  }
 }
