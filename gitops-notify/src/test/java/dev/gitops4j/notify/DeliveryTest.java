@@ -142,6 +142,8 @@ class DeliveryTest {
         if (i == 0) {
           assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         }
+        // The other notifier keeps up while the first one is stuck.
+        awaitSize(other, 2 * (i + 1));
       }
       // Ten notifications (started and succeeded per pass): one in the receiver, two queued.
       assertThat(release.getCount()).isEqualTo(1);
@@ -157,6 +159,13 @@ class DeliveryTest {
       assertThat(other.received).hasSize(10);
     }
     assertThat(after.received).hasSize(3);
+  }
+
+  private static void awaitSize(Recorder recorder, int size) throws InterruptedException {
+    for (int i = 0; i < 500 && recorder.received.size() < size; i++) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    assertThat(recorder.received).hasSize(size);
   }
 
   @Test
