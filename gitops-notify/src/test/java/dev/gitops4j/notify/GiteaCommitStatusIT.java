@@ -51,33 +51,14 @@ class GiteaCommitStatusIT {
       URI clone = gitea.createRepository("deploy");
       String token = gitea.createToken("gitops4j-status", "write:repository");
       String repo = GiteaServer.ADMIN + "/deploy";
-      UsernamePasswordCredentialsProvider credentials =
-          new UsernamePasswordCredentialsProvider(GiteaServer.ADMIN, GiteaServer.PASSWORD);
 
       Path work = dir.resolve("work");
       try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
         String good =
             commit(git, work, "production/a.yaml", configMap("a", "1"), "add a").getName();
-        git.push()
-            .setRemote(clone.toString())
-            .add("main")
-            .setCredentialsProvider(credentials)
-            .call();
+        push(git, clone);
 
-        GitSource source =
-            GitSource.builder(clone.toString())
-                .ref(GitRef.branch("main"))
-                .path("production")
-                .basicAuth(GiteaServer.ADMIN, GiteaServer.PASSWORD)
-                .cacheDir(dir.resolve("cache"))
-                .build();
-        Application app =
-            Application.builder("shop")
-                .source(source)
-                .target(InMemoryTarget.create().target())
-                .policy(SyncPolicy.automatic())
-                .interval(Duration.ofHours(1))
-                .build();
+        Application app = followingGitea(clone, dir);
         Notifier statuses =
             CommitStatusNotifier.gitea(
                     gitea.url(), Secret.fromEnv("GITEA_TOKEN", Map.of("GITEA_TOKEN", token)::get))
@@ -117,11 +98,7 @@ class GiteaCommitStatusIT {
           String bad =
               commit(git, work, "production/b.yaml", "kind: ConfigMap\nmetadata: [\n", "break b")
                   .getName();
-          git.push()
-              .setRemote(clone.toString())
-              .add("main")
-              .setCredentialsProvider(credentials)
-              .call();
+          push(git, clone);
           PassResult second = engine.trigger("shop").get(60, TimeUnit.SECONDS);
           assertThat(second.status()).isEqualTo(PassStatus.FAILED);
           assertThat(second.revision()).isEqualTo(bad);
@@ -149,29 +126,11 @@ class GiteaCommitStatusIT {
       URI clone = gitea.createRepository("deploy");
       String token = gitea.createToken("gitops4j-status", "write:repository");
       String repo = GiteaServer.ADMIN + "/deploy";
-      UsernamePasswordCredentialsProvider credentials =
-          new UsernamePasswordCredentialsProvider(GiteaServer.ADMIN, GiteaServer.PASSWORD);
       Path work = dir.resolve("work");
       try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
         commit(git, work, "production/a.yaml", configMap("a", "1"), "add a");
-        git.push()
-            .setRemote(clone.toString())
-            .add("main")
-            .setCredentialsProvider(credentials)
-            .call();
-        Application app =
-            Application.builder("shop")
-                .source(
-                    GitSource.builder(clone.toString())
-                        .ref(GitRef.branch("main"))
-                        .path("production")
-                        .basicAuth(GiteaServer.ADMIN, GiteaServer.PASSWORD)
-                        .cacheDir(dir.resolve("cache"))
-                        .build())
-                .target(InMemoryTarget.create().target())
-                .policy(SyncPolicy.automatic())
-                .interval(Duration.ofHours(1))
-                .build();
+        push(git, clone);
+        Application app = followingGitea(clone, dir);
         WebhookReceiver receiver =
             WebhookReceiver.builder().hmac("X-Gitea-Signature", hookSecret).build();
         List<Integer> answers = new CopyOnWriteArrayList<>();
@@ -214,11 +173,7 @@ class GiteaCommitStatusIT {
 
             String pushed =
                 commit(git, work, "production/a.yaml", configMap("a", "2"), "change a").getName();
-            git.push()
-                .setRemote(clone.toString())
-                .add("main")
-                .setCredentialsProvider(credentials)
-                .call();
+            push(git, clone);
             List<String> states = List.of();
             for (int i = 0; i < 600 && !states.contains("success"); i++) {
               TimeUnit.MILLISECONDS.sleep(100);
@@ -235,6 +190,31 @@ class GiteaCommitStatusIT {
         }
       }
     }
+  }
+
+  /** Shop, following branch main of the Gitea repository over HTTP, into the in-memory target. */
+  private static Application followingGitea(URI clone, Path dir) {
+    return Application.builder("shop")
+        .source(
+            GitSource.builder(clone.toString())
+                .ref(GitRef.branch("main"))
+                .path("production")
+                .basicAuth(GiteaServer.ADMIN, GiteaServer.PASSWORD)
+                .cacheDir(dir.resolve("cache"))
+                .build())
+        .target(InMemoryTarget.create().target())
+        .policy(SyncPolicy.automatic())
+        .interval(Duration.ofHours(1))
+        .build();
+  }
+
+  private static void push(Git git, URI clone) throws Exception {
+    git.push()
+        .setRemote(clone.toString())
+        .add("main")
+        .setCredentialsProvider(
+            new UsernamePasswordCredentialsProvider(GiteaServer.ADMIN, GiteaServer.PASSWORD))
+        .call();
   }
 
   private static RevCommit commit(Git git, Path work, String path, String content, String message)
