@@ -7,6 +7,7 @@ module dev.gitops4j.test {
   requires transitive org.eclipse.jgit;
   requires static transitive kube.api.test;
   requires transitive java.sql;
+  requires java.net.http;
 
   exports dev.gitops4j.test;
 }

@@ -166,6 +166,20 @@ public final class Testbed {
     return executable("GITOPS4J_CHROMEDRIVER", "chromedriver");
   }
 
+  /** The Gitea binary, for a real Git forge ({@link GiteaServer}). */
+  public Path gitea() {
+    return executable("GITOPS4J_GITEA", "Gitea");
+  }
+
+  /** Gitea's static folder (options, templates, public), its {@code STATIC_ROOT_PATH}. */
+  public Path giteaStaticRoot() {
+    Path dir = Paths.get(require("GITOPS4J_GITEA_STATIC_ROOT", "Gitea static files"));
+    if (!Files.isDirectory(dir.resolve("options"))) {
+      throw new IllegalStateException("Gitea static files missing in " + dir + ": " + HINT);
+    }
+    return dir;
+  }
+
   /** The gpg binary, for OpenPGP test keys. */
   public Path gpg() {
     return executable("GITOPS4J_GPG", "gpg");
