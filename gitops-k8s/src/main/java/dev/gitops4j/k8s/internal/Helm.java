@@ -123,8 +123,8 @@ final class Helm {
 
   /** Helm's own merge: objects merge key by key, anything else is replaced. */
   private static void merge(ObjectNode into, ObjectNode from) {
-    from.fields()
-        .forEachRemaining(
+    from.properties()
+        .forEach(
             e -> {
               JsonNode existing = into.get(e.getKey());
               if (existing instanceof ObjectNode target

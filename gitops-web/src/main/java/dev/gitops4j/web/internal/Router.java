@@ -363,8 +363,8 @@ public final class Router {
     if (body == null || !body.isObject()) {
       throw WebError.badRequest("the body must be a JSON object such as {\"planId\": \"...\"}");
     }
-    body.fields()
-        .forEachRemaining(
+    body.properties()
+        .forEach(
             field -> {
               if (!field.getValue().isTextual()) {
                 throw WebError.badRequest("'" + field.getKey() + "' must be a string");
