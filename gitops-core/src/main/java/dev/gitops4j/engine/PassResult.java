@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What one reconcile pass saw and did.
@@ -56,14 +55,6 @@ public record PassResult(
     error = Objects.requireNonNullElse(error, "");
     Objects.requireNonNull(started, "started");
     duration = Objects.requireNonNullElse(duration, Duration.ZERO);
-  }
-
-  public Optional<DriftReport> driftReport() {
-    return Optional.ofNullable(drift);
-  }
-
-  public Optional<Plan> planned() {
-    return Optional.ofNullable(plan);
   }
 
   public boolean failed() {

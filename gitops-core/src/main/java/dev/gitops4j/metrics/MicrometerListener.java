@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,8 +54,7 @@ public final class MicrometerListener implements ReconcileListener {
         .tag("application", app)
         .register(registry)
         .record(result.duration());
-    result
-        .driftReport()
+    Optional.ofNullable(result.drift())
         .ifPresent(
             report -> {
               long outOfSync = report.drifts().stream().filter(d -> !d.isInSync()).count();

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -131,12 +132,12 @@ class TerraformTargetIT {
       }
       for (PassResult result : results) {
         text.append(result).append('\n');
-        result
-            .driftReport()
+        Optional.ofNullable(result.drift())
             .ifPresent(
                 report ->
                     text.append(target.target(APP).unifiedDiff().render(report)).append('\n'));
-        for (Drift drift : result.driftReport().map(r -> r.drifts()).orElse(List.of())) {
+        for (Drift drift :
+            Optional.ofNullable(result.drift()).map(r -> r.drifts()).orElse(List.of())) {
           drift.changes().forEach(c -> text.append(c.oldValue()).append(c.newValue()));
           if (drift.desired() != null) {
             text.append(drift.desired().body());
@@ -240,7 +241,7 @@ class TerraformTargetIT {
   }
 
   private static long count(PassResult result, Step.Action action) {
-    return result.planned().map(p -> p.count(action)).orElse(0L);
+    return Optional.ofNullable(result.plan()).map(p -> p.count(action)).orElse(0L);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,7 +134,7 @@ class LocalTargetTest {
     PassResult healed = pass();
     assertThat(healed.status()).isEqualTo(PassStatus.SYNCED);
     Drift drift =
-        healed.driftReport().orElseThrow().drifts().stream()
+        Optional.ofNullable(healed.drift()).orElseThrow().drifts().stream()
             .filter(d -> d.id().name().equals("/etc/app/app.conf"))
             .findFirst()
             .orElseThrow();
@@ -144,7 +145,7 @@ class LocalTargetTest {
     // A mode edit is drift on /mode; fixed without rewriting, still a change the handler hears of.
     Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-rw-rw-"));
     PassResult modeFixed = pass();
-    assertThat(modeFixed.driftReport().orElseThrow().drifts())
+    assertThat(Optional.ofNullable(modeFixed.drift()).orElseThrow().drifts())
         .filteredOn(d -> d.id().name().equals("/etc/app/app.conf"))
         .singleElement()
         .satisfies(d -> assertThat(d.changes()).extracting(Change::path).containsExactly("/mode"));

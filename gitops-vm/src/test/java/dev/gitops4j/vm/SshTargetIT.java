@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -265,7 +266,7 @@ class SshTargetIT {
 
   private static List<String> changedPaths(PassResult result) {
     assertThat(result.status()).as(result.error()).isEqualTo(PassStatus.SYNCED);
-    return result.driftReport().orElseThrow().drifts().stream()
+    return Optional.ofNullable(result.drift()).orElseThrow().drifts().stream()
         .filter(d -> d.id().name().endsWith("app.conf"))
         .flatMap(d -> d.changes().stream())
         .map(Change::path)

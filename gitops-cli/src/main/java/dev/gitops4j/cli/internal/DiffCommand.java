@@ -3,6 +3,7 @@ package dev.gitops4j.cli.internal;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.SyncPolicy;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class DiffCommand extends AppCommand implements Callable<Integer> {
       List<PassResult> results = ws.passOfEach();
       for (int i = 0; i < results.size(); i++) {
         PassResult result = results.get(i);
-        if (result.failed() || result.driftReport().isEmpty()) {
+        if (result.failed() || Optional.ofNullable(result.drift()).isEmpty()) {
           Report.pass(ctx.err(), ws.units().get(i), result, false);
           continue;
         }

@@ -7,6 +7,7 @@ import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Step;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Prints pass results the same way for every command. */
@@ -23,11 +24,12 @@ final class Report {
     if (result.failed()) {
       line.append(": ").append(result.error()).append(unit.explain(result.error()));
     } else {
-      result.planned().ifPresent(plan -> line.append(": ").append(plan.summary()));
+      Optional.ofNullable(result.plan())
+          .ifPresent(plan -> line.append(": ").append(plan.summary()));
     }
     out.println(line);
     if (steps && !result.failed()) {
-      result.planned().ifPresent(plan -> printSteps(out, plan));
+      Optional.ofNullable(result.plan()).ifPresent(plan -> printSteps(out, plan));
     }
     out.flush();
   }

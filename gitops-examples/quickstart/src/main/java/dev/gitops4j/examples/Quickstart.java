@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -116,7 +117,7 @@ public final class Quickstart {
         repo.commit("End the winter sale", Map.of(DESIRED, withoutPromo(recommendationsOff)));
         PassResult pruned = pass(engine);
         expect(
-            pruned.planned().orElseThrow().count(Step.Action.DELETE) == 1,
+            Optional.ofNullable(pruned.plan()).orElseThrow().count(Step.Action.DELETE) == 1,
             "the promo page is pruned");
         expect(!Files.exists(host.resolve("srv/shop/promo.html")), "promo.html is gone");
         printPlan(pruned);
@@ -166,7 +167,7 @@ public final class Quickstart {
         "  revision "
             + shortId(result.revision())
             + ": "
-            + result.planned().map(p -> p.summary()).orElse(""));
+            + Optional.ofNullable(result.plan()).map(p -> p.summary()).orElse(""));
     result
         .results()
         .forEach(

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -111,7 +112,7 @@ public final class PassEvents {
 
   public void passFinished(PassResult result) {
     PassState pass = passes.remove(result.application());
-    Changes changes = result.planned().map(Changes::of).orElse(null);
+    Changes changes = Optional.ofNullable(result.plan()).map(Changes::of).orElse(null);
     switch (result.status()) {
       case SYNCED, IN_SYNC -> emit(Event.SYNC_SUCCEEDED, result, changes, "", false, null);
       case FAILED ->
@@ -123,7 +124,7 @@ public final class PassEvents {
               changes,
               "",
               false,
-              result.driftReport().map(DriftSummary::of).orElse(null));
+              Optional.ofNullable(result.drift()).map(DriftSummary::of).orElse(null));
       default -> {
         // Dry runs, waits, approvals (reported by approvalNeeded) and suspensions are no news.
       }

@@ -22,6 +22,7 @@ import dev.gitops4j.test.InMemoryTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,9 @@ class EmbeddingExampleTest {
                             + " "
                             + result.status()
                             + " "
-                            + result.planned().map(p -> p.summary()).orElse(result.error()));
+                            + Optional.ofNullable(result.plan())
+                                .map(p -> p.summary())
+                                .orElse(result.error()));
                   }
                 })
             .build()) {

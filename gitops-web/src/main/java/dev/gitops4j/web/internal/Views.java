@@ -110,7 +110,7 @@ public final class Views {
       ObjectNode plan = node.putObject("pendingPlan");
       plan.put("planId", awaiting.planId());
       plan.put("revision", awaiting.revision());
-      plan.put("summary", awaiting.planned().map(p -> p.summary()).orElse(""));
+      plan.put("summary", Optional.ofNullable(awaiting.plan()).map(p -> p.summary()).orElse(""));
     } else {
       node.putNull("pendingPlan");
     }
@@ -153,7 +153,8 @@ public final class Views {
     List<ResourceState> states = new ArrayList<>();
     boolean corrected = result.status() == PassStatus.SYNCED;
     Set<ResourceId> kept = new HashSet<>();
-    result.planned().ifPresent(plan -> plan.kept().forEach(k -> kept.add(k.id())));
+    Optional.ofNullable(result.plan())
+        .ifPresent(plan -> plan.kept().forEach(k -> kept.add(k.id())));
     for (Drift drift : result.drift().drifts()) {
       if (!corrected) {
         states.add(new ResourceState(drift, drift.status()));
@@ -169,7 +170,7 @@ public final class Views {
   /** Drift still outstanding after the latest pass: none once a pass corrected it. */
   private static Optional<DriftReport> outstanding(Optional<PassResult> last) {
     return last.filter(r -> r.status() != PassStatus.SYNCED && r.status() != PassStatus.IN_SYNC)
-        .flatMap(PassResult::driftReport);
+        .map(PassResult::drift);
   }
 
   private static String camel(Drift.Status status) {

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -221,7 +222,7 @@ public final class Service implements AutoCloseable {
           result.trigger().name(),
           result.started().toString(),
           result.duration().toMillis(),
-          result.planned().map(plan -> plan.summary()).orElse(""),
+          Optional.ofNullable(result.plan()).map(plan -> plan.summary()).orElse(""),
           result.error());
     }
   }
@@ -236,7 +237,9 @@ public final class Service implements AutoCloseable {
           result.status(),
           result.revision(),
           result.trigger(),
-          result.failed() ? result.error() : result.planned().map(p -> p.summary()).orElse(""));
+          result.failed()
+              ? result.error()
+              : Optional.ofNullable(result.plan()).map(p -> p.summary()).orElse(""));
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -162,7 +163,9 @@ public final class TerraformLocal {
         repo.commit("End the winter sale", Collections.singletonMap(FOLDER + "/promo.tf", null));
         PassResult removed = pass(engine);
         printPlan(removed);
-        expect(removed.planned().orElseThrow().count(Step.Action.DELETE) == 1, "one destroy");
+        expect(
+            Optional.ofNullable(removed.plan()).orElseThrow().count(Step.Action.DELETE) == 1,
+            "one destroy");
         expect(!Files.exists(site.resolve("promo.txt")), "promo.txt is gone");
         out.println("  promo.txt is destroyed: it was in this application's inventory");
         // Terraform applies a plan as a whole, so the engine cannot hold back one destroy of it.
@@ -195,7 +198,7 @@ public final class TerraformLocal {
             + ": "
             + result.status().name().toLowerCase(Locale.ROOT)
             + ", "
-            + result.planned().map(p -> p.summary()).orElse("nothing to do"));
+            + Optional.ofNullable(result.plan()).map(p -> p.summary()).orElse("nothing to do"));
     result
         .results()
         .forEach(

@@ -21,6 +21,7 @@ import dev.gitops4j.test.InMemoryTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,8 @@ class WorkerReconcileTest {
 
       assertThat(healed.trigger()).isEqualTo(Trigger.INTERVAL);
       assertThat(healed.status()).isEqualTo(PassStatus.SYNCED);
-      assertThat(healed.planned().orElseThrow().count(Step.Action.UPDATE)).isEqualTo(1);
+      assertThat(Optional.ofNullable(healed.plan()).orElseThrow().count(Step.Action.UPDATE))
+          .isEqualTo(1);
       assertThat(memory.get(id("checkout")).orElseThrow().at("/spec/queue").asText())
           .isEqualTo("orders");
     }
@@ -173,8 +175,9 @@ class WorkerReconcileTest {
 
       // Nothing to write: payments is no longer ours, reports never was.
       assertThat(result.status()).isEqualTo(PassStatus.IN_SYNC);
-      assertThat(result.planned().orElseThrow().count(Step.Action.DELETE)).isZero();
-      assertThat(result.planned().orElseThrow().kept())
+      assertThat(Optional.ofNullable(result.plan()).orElseThrow().count(Step.Action.DELETE))
+          .isZero();
+      assertThat(Optional.ofNullable(result.plan()).orElseThrow().kept())
           .extracting(kept -> kept.id())
           .containsExactly(id("payments"));
       assertThat(memory.writes()).isZero();
@@ -192,7 +195,8 @@ class WorkerReconcileTest {
 
       PassResult result = sync.pass();
 
-      assertThat(result.planned().orElseThrow().count(Step.Action.DELETE)).isEqualTo(1);
+      assertThat(Optional.ofNullable(result.plan()).orElseThrow().count(Step.Action.DELETE))
+          .isEqualTo(1);
       assertThat(memory.ids()).containsExactly(id("checkout"));
     }
   }

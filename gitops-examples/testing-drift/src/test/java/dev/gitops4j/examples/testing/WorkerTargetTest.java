@@ -18,6 +18,7 @@ import dev.gitops4j.test.GitOpsExtension;
 import dev.gitops4j.test.GitRepoFixture;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,8 @@ class WorkerTargetTest {
           Map.of(Workers.path("checkout"), Workers.yaml("checkout", "orders-v2")));
       PassResult update = sync.pass();
       assertThat(update.status()).isEqualTo(PassStatus.SYNCED);
-      assertThat(update.planned().orElseThrow().count(Step.Action.UPDATE)).isEqualTo(1);
+      assertThat(Optional.ofNullable(update.plan()).orElseThrow().count(Step.Action.UPDATE))
+          .isEqualTo(1);
       assertThat(update.drift().outOfSync().get(0).changes())
           .extracting(Change::path)
           .containsExactly("/spec/queue");
