@@ -8,6 +8,7 @@ import dev.gitops4j.engine.Target;
 import dev.gitops4j.history.HistoryStore;
 import dev.gitops4j.history.InMemoryHistoryStore;
 import dev.gitops4j.history.JsonLinesHistoryStore;
+import dev.gitops4j.k8s.ha.LeaderElection;
 import dev.gitops4j.metrics.MicrometerListener;
 import dev.gitops4j.spring.internal.ApplicationsHealth;
 import dev.gitops4j.spring.internal.DashboardSupport;
@@ -116,8 +117,54 @@ public class GitOpsAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  EngineLifecycle gitops4jLifecycle(Engine engine) {
-    return new EngineLifecycle(engine);
+  EngineLifecycle gitops4jLifecycle(Engine engine, ObjectProvider<Fence> fence) {
+    return new EngineLifecycle(
+        engine, fence.getIfAvailable() instanceof LeaderElection election ? election : null);
+  }
+
+  private static String leaseCluster(
+      GitOpsProperties.LeaderElection election, KubernetesClusters clusters) {
+    if (election.getCluster() != null) {
+      return election.getCluster();
+    }
+    if (clusters.clusters().size() != 1) {
+      throw new InvalidConfigurationPropertyValueException(
+          "gitops4j.leader-election.cluster",
+          null,
+          "name the cluster holding the Lease, one of " + clusters.clusters().keySet());
+    }
+    return clusters.clusters().keySet().iterator().next();
+  }
+
+  /** A Lease in one of the configured clusters; the engine's fence. */
+  @Bean
+  @ConditionalOnMissingBean(Fence.class)
+  @ConditionalOnProperty(prefix = "gitops4j.leader-election", name = "enabled")
+  LeaderElection gitops4jLeaderElection(GitOpsProperties properties, KubernetesClusters clusters) {
+    GitOpsProperties.LeaderElection election = properties.getLeaderElection();
+    var client =
+        clusters
+            .client(leaseCluster(election, clusters))
+            .orElseThrow(
+                () ->
+                    new InvalidConfigurationPropertyValueException(
+                        "gitops4j.leader-election.cluster",
+                        election.getCluster(),
+                        "no such cluster under gitops4j.kubernetes"));
+    try {
+      LeaderElection.Builder builder =
+          LeaderElection.builder(client, election.getNamespace(), election.getLeaseName())
+              .leaseDuration(election.getLeaseDuration())
+              .renewDeadline(election.getRenewDeadline())
+              .retryPeriod(election.getRetryPeriod());
+      if (election.getIdentity() != null) {
+        builder.identity(election.getIdentity());
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          "gitops4j.leader-election", null, String.valueOf(e.getMessage()));
+    }
   }
 
   /** The engine's meters, when the application has a MeterRegistry. */
@@ -142,6 +189,18 @@ public class GitOpsAutoConfiguration {
     @ConditionalOnMissingBean(name = "gitops4jHealthContributor")
     ApplicationsHealth gitops4jHealthContributor(Engine engine) {
       return new ApplicationsHealth(engine);
+    }
+  }
+
+  /** Health per application, on Spring Boot 4's health API. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class Boot4Health {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "gitops4jHealthContributor")
+    dev.gitops4j.spring.internal.Boot4ApplicationsHealth gitops4jHealthContributor(Engine engine) {
+      return new dev.gitops4j.spring.internal.Boot4ApplicationsHealth(engine);
     }
   }
 

@@ -29,6 +29,7 @@ public class GitOpsProperties {
   private final State state = new State();
   private final Dashboard dashboard = new Dashboard();
   private final Endpoint endpoint = new Endpoint();
+  private final LeaderElection leaderElection = new LeaderElection();
 
   public boolean isEnabled() {
     return enabled;
@@ -68,6 +69,10 @@ public class GitOpsProperties {
 
   public Endpoint getEndpoint() {
     return endpoint;
+  }
+
+  public LeaderElection getLeaderElection() {
+    return leaderElection;
   }
 
   /** How an application keeps its policy. */
@@ -487,6 +492,98 @@ public class GitOpsProperties {
 
     public void setSyncEnabled(boolean syncEnabled) {
       this.syncEnabled = syncEnabled;
+    }
+  }
+
+  /** One active replica among several: a Kubernetes Lease, released on shutdown. */
+  public static class LeaderElection {
+
+    /** Whether replicas elect a leader; only the leader runs passes. */
+    private boolean enabled;
+
+    /** Cluster under {@code gitops4j.kubernetes} holding the Lease; may be left out with one. */
+    private String cluster;
+
+    /** Namespace of the Lease. */
+    private String namespace = "default";
+
+    /** Name of the Lease. */
+    private String leaseName = "gitops4j-leader";
+
+    /** This replica's identity; the host name when not set. */
+    private String identity;
+
+    /** How long a Lease not renewed stays held. */
+    private Duration leaseDuration = Duration.ofSeconds(15);
+
+    /** How long a leader tries to renew before it steps down. */
+    private Duration renewDeadline = Duration.ofSeconds(10);
+
+    /** Time between renewals and attempts. */
+    private Duration retryPeriod = Duration.ofSeconds(2);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getCluster() {
+      return cluster;
+    }
+
+    public void setCluster(String cluster) {
+      this.cluster = cluster;
+    }
+
+    public String getNamespace() {
+      return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+      this.namespace = namespace;
+    }
+
+    public String getLeaseName() {
+      return leaseName;
+    }
+
+    public void setLeaseName(String leaseName) {
+      this.leaseName = leaseName;
+    }
+
+    public String getIdentity() {
+      return identity;
+    }
+
+    public void setIdentity(String identity) {
+      this.identity = identity;
+    }
+
+    public Duration getLeaseDuration() {
+      return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+      this.leaseDuration = leaseDuration;
+    }
+
+    public Duration getRenewDeadline() {
+      return renewDeadline;
+    }
+
+    public void setRenewDeadline(Duration renewDeadline) {
+      this.renewDeadline = renewDeadline;
+    }
+
+    public Duration getRetryPeriod() {
+      return retryPeriod;
+    }
+
+    public void setRetryPeriod(Duration retryPeriod) {
+      this.retryPeriod = retryPeriod;
     }
   }
 }

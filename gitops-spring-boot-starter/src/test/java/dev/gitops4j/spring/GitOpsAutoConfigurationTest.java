@@ -1,6 +1,7 @@
 package dev.gitops4j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
@@ -27,14 +28,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** Conditions, replaceable beans and configuration errors of {@link GitOpsAutoConfiguration}. */
 class GitOpsAutoConfigurationTest {
@@ -99,7 +107,10 @@ class GitOpsAutoConfigurationTest {
               assertThat(engine.applications()).containsExactly("shop");
               assertThat(context.getBean(EngineLifecycle.class).isRunning()).isTrue();
               PassResult pass = engine.trigger("shop").get(60, TimeUnit.SECONDS);
-              assertThat(pass.status()).as(pass.error()).isEqualTo(PassStatus.SYNCED);
+              // The pass at start may have synced already.
+              assertThat(pass.status())
+                  .as(pass.error())
+                  .isIn(PassStatus.SYNCED, PassStatus.IN_SYNC);
               assertThat(context.getBean(InMemoryTarget.class).ids())
                   .extracting(ResourceId::name)
                   .containsExactly("settings");
@@ -295,6 +306,10 @@ class GitOpsAutoConfigurationTest {
         "gitops4j.kubernetes.prod.kubeconfig",
         "no such file",
         "gitops4j.kubernetes.prod.kubeconfig=" + dir.resolve("missing.yaml"));
+    failsWith(
+        "gitops4j.leader-election.cluster",
+        "name the cluster holding the Lease",
+        "gitops4j.leader-election.enabled=true");
     runner
         .withPropertyValues("gitops4j.applications.shop.target=memory")
         .run(
@@ -304,6 +319,25 @@ class GitOpsAutoConfigurationTest {
                     "gitops4j.applications.shop.source.url",
                     "URL is required"));
   }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void aStartedApplicationReportsThePropertyInItsFailureAnalysis(CapturedOutput output) {
+    SpringApplicationBuilder app =
+        new SpringApplicationBuilder(StartedApp.class)
+            .properties(shop("gitops4j.applications.shop.source.ref=tga:v1"))
+            .properties("spring.main.web-application-type=none");
+    assertThatThrownBy(app::run).isNotNull();
+    assertThat(output.getOut() + output.getErr())
+        .contains("APPLICATION FAILED TO START")
+        .contains("gitops4j.applications.shop.source.ref")
+        .contains("unknown kind 'tga'");
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  @Import(MemoryTarget.class)
+  static class StartedApp {}
 
   private void failsWith(String property, String reason, String... values) {
     runner

@@ -76,6 +76,11 @@ public final class KubernetesClusters implements AutoCloseable {
     return Optional.ofNullable(targets.get(name));
   }
 
+  /** The client of that cluster, for a Lease, say. */
+  public Optional<KubernetesClient> client(String name) {
+    return Optional.ofNullable(clients.get(name));
+  }
+
   public Map<String, KubernetesTarget> clusters() {
     return Map.copyOf(targets);
   }

@@ -70,6 +70,7 @@ class Boot4StarterIT {
                   "server.port=0",
                   "server.address=127.0.0.1",
                   "management.endpoints.web.exposure.include=health,gitops4j",
+                  "management.endpoint.health.show-details=always",
                   "gitops4j.kubernetes.test.kubeconfig=" + kubeconfig,
                   "gitops4j.applications.shop.source.url=" + repo.uri(),
                   "gitops4j.applications.shop.source.path=deploy",
@@ -83,16 +84,19 @@ class Boot4StarterIT {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
           shop = get(base + "/actuator/gitops4j/shop");
-          if (shop.path("status").asText().equals("SYNCED")) {
+          if (shop.path("status").asText().matches("SYNCED|IN_SYNC")) {
             break;
           }
           Thread.sleep(200);
         }
-        assertThat(shop.path("status").asText()).as(shop.toString()).isEqualTo("SYNCED");
+        assertThat(shop.path("status").asText()).as(shop.toString()).matches("SYNCED|IN_SYNC");
         assertThat(shop.path("revision").asText()).isEqualTo(revision);
         assertThat(client.configMaps().inNamespace("default").withName("settings").get().getData())
             .containsEntry("colour", "teal");
         assertThat(get(base + "/gitops/api/applications").toString()).contains(revision);
+        JsonNode health = get(base + "/actuator/health/gitops4j/shop");
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("details").path("revision").asText()).isEqualTo(revision);
       }
       assertThat(engine.trigger("shop"))
           .failsWithin(10, TimeUnit.SECONDS)
