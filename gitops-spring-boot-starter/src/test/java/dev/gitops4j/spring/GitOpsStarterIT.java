@@ -177,8 +177,11 @@ class GitOpsStarterIT {
             .contains(next)
             .contains("\"author\":\"alice\"");
       }
-      // Closed with the context: the replica left the election, the engine takes no more passes.
+      // Closed with the context: the replica left the election and released the Lease (fabric8
+      // shortens it to one second, so another replica takes it at once); the engine takes no
+      // more passes.
       assertThat(election.isLeader()).isFalse();
+      assertThat(lease().getSpec().getLeaseDurationSeconds()).isEqualTo(1);
       assertThat(engine.trigger("shop"))
           .failsWithin(10, TimeUnit.SECONDS)
           .withThrowableOfType(ExecutionException.class)
