@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * changes the revision (updates, creates and prunes), so kills land in every kind of step.
  *
  * <p>Defaults keep CI short (5 trials over 300 objects); {@code -Dgitops4j.crash.trials=20
- * -Dgitops4j.crash.objects=1000} runs the full trial; {@code -Dgitops4j.crash.seed} repeats one.
+ * -Dgitops4j.crash.objects=1000} runs the full trial; {@code -Dgitops4j.crash.seed} picks the kill
+ * points.
  */
 class CrashTrialIT {
 
@@ -47,7 +48,9 @@ class CrashTrialIT {
   void killedMidSyncAtRandomPointsConvergesWithoutOrphansOrLosses() throws Exception {
     int trials = Integer.getInteger("gitops4j.crash.trials", 5);
     int objects = Integer.getInteger("gitops4j.crash.objects", 300);
-    long seed = Long.getLong("gitops4j.crash.seed", System.nanoTime());
+    // A fixed default seed keeps the kill points of the CI run alike from run to run;
+    // -Dgitops4j.crash.seed=N picks others (the output names the seed of every run).
+    long seed = Long.getLong("gitops4j.crash.seed", 16435435452109L);
     Random random = new Random(seed);
     System.out.printf("crash trial: %d trials over %d objects, seed %d%n", trials, objects, seed);
 
