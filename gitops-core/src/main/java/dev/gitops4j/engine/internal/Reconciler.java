@@ -299,9 +299,6 @@ public final class Reconciler {
       return pass.finish(PassStatus.DRY_RUN);
     }
     applied(pass);
-    // Entries of objects already gone before this pass (a delete whose inventory update was
-    // interrupted) are dropped now, not only on the next in-sync pass.
-    trimInventory(rt, outcome.inventory(), desired, live, policy);
     health.afterApply(pass, session, guard, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
   }
