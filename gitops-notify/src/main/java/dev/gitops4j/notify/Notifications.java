@@ -104,11 +104,10 @@ public final class Notifications implements ReconcileListener, AutoCloseable {
   /** Waits until nothing is queued or in flight; false when {@code timeout} passed first. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (deliveries.stream().anyMatch(d -> d.unfinished() > 0)) {
-      if (System.nanoTime() > deadline) {
+    for (Delivery delivery : deliveries) {
+      if (!delivery.awaitIdle(deadline)) {
         return false;
       }
-      Thread.sleep(10);
     }
     return true;
   }

@@ -85,7 +85,7 @@ public final class Delivery implements AutoCloseable {
     }
     unfinished.incrementAndGet();
     if (!queue.offer(n)) {
-      unfinished.decrementAndGet();
+      finished();
       dropped.incrementAndGet();
       LOG.warn("{}: queue full, dropped {} of {}", name(), n.event(), n.application());
     }
@@ -94,6 +94,31 @@ public final class Delivery implements AutoCloseable {
   /** Queued or in-flight notifications. */
   public long unfinished() {
     return unfinished.get();
+  }
+
+  private void finished() {
+    if (unfinished.decrementAndGet() == 0) {
+      synchronized (unfinished) {
+        unfinished.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until nothing is queued or in flight, at most until {@code deadline} ({@link
+   * System#nanoTime()}); false when the deadline came first.
+   */
+  public boolean awaitIdle(long deadline) throws InterruptedException {
+    synchronized (unfinished) {
+      while (unfinished.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(unfinished, left);
+      }
+      return true;
+    }
   }
 
   public long[] counts() {
@@ -123,7 +148,7 @@ public final class Delivery implements AutoCloseable {
         LOG.warn(
             "{}: could not deliver {} of {}: {}", name(), n.event(), n.application(), e.toString());
       } finally {
-        unfinished.decrementAndGet();
+        finished();
       }
       if (Thread.currentThread().isInterrupted()) {
         return;
