@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -134,7 +135,14 @@ class LeaderEnginesIT {
       assertThat(leader.election.isLeader()).isTrue();
       assertThat(follower.election.isLeader()).isFalse();
 
-      // The follower's passes are suspended: asking it for one reads and writes nothing.
+      // The follower's passes are suspended: asking it for one reads and writes nothing. Its
+      // reason names the holder once the follower has observed it.
+      assertThat(
+              TestCluster.await(
+                  Duration.ofSeconds(30),
+                  () -> follower.election.leader().equals(Optional.of(leader.election.identity()))))
+          .as("the follower sees the holder")
+          .isTrue();
       PassResult idle = follower.engine.trigger(APP).get(30, TimeUnit.SECONDS);
       assertThat(idle.status()).isEqualTo(PassStatus.SUSPENDED);
       assertThat(idle.error())
