@@ -15,6 +15,7 @@ import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.Step;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -228,7 +230,7 @@ public final class Reconciler {
 
     if (pass.plan.isEmpty()) {
       applied(pass);
-      trimInventory(rt, inventory, desired, live, policy);
+      trimInventory(rt, inventory, gone(inventory, desired, live, Set.of()), policy);
       health.assess(pass, desired, live);
       return pass.finish(PassStatus.IN_SYNC);
     }
@@ -299,6 +301,15 @@ public final class Reconciler {
       return pass.finish(PassStatus.DRY_RUN);
     }
     applied(pass);
+    // Entries of objects gone before this pass began (a delete whose inventory update a crash
+    // interrupted) are dropped now rather than at the next in-sync pass; entries this pass
+    // touched are left as the executor stored them.
+    Set<ResourceId> touched =
+        pass.plan.waves().stream()
+            .flatMap(wave -> wave.steps().stream())
+            .map(Step::id)
+            .collect(Collectors.toSet());
+    trimInventory(rt, outcome.inventory(), gone(inventory, desired, live, touched), policy);
     health.afterApply(pass, session, guard, desired, outcome.inventory());
     return pass.finish(PassStatus.SYNCED);
   }
@@ -445,17 +456,22 @@ public final class Reconciler {
     }
   }
 
-  /** Drops inventory entries whose resources are gone and no longer declared. */
+  /**
+   * Entries of {@code inventory} whose resources are no longer declared and were absent when the
+   * pass observed the target, leaving out those in {@code touched}.
+   */
+  private static List<ResourceId> gone(
+      Inventory inventory, DesiredState desired, LiveState live, Set<ResourceId> touched) {
+    return inventory.resources().stream()
+        .filter(id -> !desired.resources().containsKey(id) && live.get(id).isEmpty())
+        .filter(id -> !touched.contains(id))
+        .toList();
+  }
+
+  /** Drops {@code gone} from the stored inventory {@code inventory}. */
   private void trimInventory(
-      AppRuntime rt, Inventory inventory, DesiredState desired, LiveState live, SyncPolicy policy) {
-    if (policy.mode() == SyncPolicy.Mode.DETECT_ONLY || policy.dryRun()) {
-      return;
-    }
-    List<ResourceId> gone =
-        inventory.resources().stream()
-            .filter(id -> !desired.resources().containsKey(id) && live.get(id).isEmpty())
-            .toList();
-    if (gone.isEmpty()) {
+      AppRuntime rt, Inventory inventory, List<ResourceId> gone, SyncPolicy policy) {
+    if (gone.isEmpty() || policy.mode() == SyncPolicy.Mode.DETECT_ONLY || policy.dryRun()) {
       return;
     }
     try {

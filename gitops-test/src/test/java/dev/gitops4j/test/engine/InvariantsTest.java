@@ -121,6 +121,16 @@ class InvariantsTest {
       assertThat(h.pass().status()).isEqualTo(PassStatus.SYNCED);
       assertThat(h.target.ids()).containsExactly(cm("a"));
       assertThat(h.inventory().resources()).containsExactly(cm("a"));
+
+      // Killed after a delete succeeded but before the inventory was stored: the entry outlives
+      // its object. The next pass that writes anything (here: b's create) drops it too.
+      h.repo.commit(files("a", "1", "d", "4"));
+      h.pass();
+      h.repo.commit(files("a", "1", "b", "2"));
+      h.target.deleteOutOfBand(cm("d"));
+      assertThat(h.inventory().contains(cm("d"))).isTrue();
+      assertThat(h.pass().status()).isEqualTo(PassStatus.SYNCED);
+      assertThat(h.inventory().resources()).containsExactlyInAnyOrder(cm("a"), cm("b"));
       assertThat(violations).isEmpty();
     }
   }
