@@ -35,7 +35,8 @@ class HooksIT {
   static void start() {
     cluster = TestCluster.get();
     client = cluster.client();
-    for (String namespace : List.of("hooks-a", "hooks-b", "hooks-c", "hooks-d", "hooks-e")) {
+    for (String namespace :
+        List.of("hooks-a", "hooks-b", "hooks-c", "hooks-d", "hooks-e", "hooks-f")) {
       client
           .namespaces()
           .resource(
@@ -230,6 +231,47 @@ class HooksIT {
       assertThat(rolled.status()).as(rolled.error()).isEqualTo(PassStatus.SYNCED);
       assertThat(cm("hooks-e", "app").getData()).containsEntry("value", "2");
       assertThat(job("hooks-e", "migrate")).isNull();
+    }
+  }
+
+  @Test
+  void aHookPastItsOwnTimeoutFailsThePassAndHookFailedDeletesIt() throws Exception {
+    try (Rig rig = new Rig("hooks-f", k8s().target("hooks-f"), SyncPolicy.automatic())) {
+      rig.commit(
+          files(
+              "migrate.yaml",
+              job(
+                  "hooks-f",
+                  "migrate",
+                  "gitops4j.dev/hook: Sync\n    gitops4j.dev/hook-timeout: PT1S\n"
+                      + "    argocd.argoproj.io/hook-delete-policy: HookFailed"),
+              "app.yaml",
+              inWave(configMap("hooks-f", "app", "1"), 1)));
+      PassResult first = rig.pass();
+      assertThat(first.status()).as(first.error()).isEqualTo(PassStatus.PROGRESSING);
+      assertThat(first.error()).contains("Sync hook batch/Job hooks-f/migrate is running");
+
+      // The hook's own limit is counted on the API server's clock from the Job's creation: poll
+      // passes until it has passed.
+      PassResult[] last = {first};
+      assertThat(
+              TestCluster.await(
+                  Duration.ofSeconds(30),
+                  () -> {
+                    try {
+                      last[0] = rig.pass();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                    return last[0].status() != PassStatus.PROGRESSING;
+                  }))
+          .isTrue();
+      assertThat(last[0].status()).isEqualTo(PassStatus.FAILED);
+      assertThat(last[0].error())
+          .contains("Sync hook batch/Job hooks-f/migrate did not complete within")
+          .contains("PT1S");
+      assertThat(job("hooks-f", "migrate")).as("HookFailed deleted it").isNull();
+      assertThat(cm("hooks-f", "app")).as("the next wave is not written").isNull();
     }
   }
 

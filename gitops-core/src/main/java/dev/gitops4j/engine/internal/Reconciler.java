@@ -345,7 +345,7 @@ public final class Reconciler {
     }
     WaveHealthGate.Held last = holdBefore(session, guard, null, pass.results);
     if (last != null) {
-      health.assess(pass, desired, live);
+      health.afterApply(pass, session, guard, desired, outcome.inventory());
       return heldBack(pass, last);
     }
     applied(pass);
