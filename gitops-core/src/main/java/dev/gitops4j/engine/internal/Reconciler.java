@@ -263,6 +263,7 @@ public final class Reconciler {
           health.assess(pass, desired, live);
           return heldBack(pass, held);
         }
+        rt.waitingSince = null;
       }
       applied(pass);
       trimInventory(rt, inventory, desired, live, policy);
