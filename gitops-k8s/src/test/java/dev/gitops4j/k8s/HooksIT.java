@@ -87,6 +87,13 @@ class HooksIT {
       PassResult again = rig.pass();
       assertThat(again.status()).as(again.error()).isEqualTo(PassStatus.IN_SYNC);
       assertThat(again.writes()).isZero();
+
+      // A hook that left Git is neither drift nor pruned.
+      rig.commit(files("app.yaml", configMap("hooks-a", "app", "2")));
+      PassResult without = rig.pass();
+      assertThat(without.status()).as(without.error()).isEqualTo(PassStatus.SYNCED);
+      assertThat(without.drift().drifts()).noneMatch(d -> d.id().name().equals("migrate"));
+      assertThat(job("hooks-a", "migrate")).as("hooks are not pruned").isNotNull();
     }
   }
 
@@ -210,6 +217,9 @@ class HooksIT {
       assertThat(synced.status()).as(synced.error()).isEqualTo(PassStatus.SYNCED);
       assertThat(job("hooks-e", "migrate")).as("deleted after it succeeded").isNull();
       assertThat(cm("hooks-e", "app").getData()).containsEntry("value", "1");
+      assertThat(cm("gitops4j-system", "gitops4j-hooks-hooks-e").getData().get("runs"))
+          .as("the run is recorded for the revision")
+          .contains("\"batch/Job hooks-e/migrate\":{\"outcome\":\"SUCCEEDED\"");
 
       PassResult again = rig.pass();
       assertThat(again.status()).as(again.error()).isEqualTo(PassStatus.IN_SYNC);
