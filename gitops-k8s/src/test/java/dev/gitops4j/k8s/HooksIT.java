@@ -36,7 +36,7 @@ class HooksIT {
     cluster = TestCluster.get();
     client = cluster.client();
     for (String namespace :
-        List.of("hooks-a", "hooks-b", "hooks-c", "hooks-d", "hooks-e", "hooks-f")) {
+        List.of("hooks-a", "hooks-b", "hooks-c", "hooks-d", "hooks-e", "hooks-f", "hooks-g")) {
       client
           .namespaces()
           .resource(
@@ -282,6 +282,27 @@ class HooksIT {
           .contains("PT1S");
       assertThat(job("hooks-f", "migrate")).as("HookFailed deleted it").isNull();
       assertThat(cm("hooks-f", "app")).as("the next wave is not written").isNull();
+    }
+  }
+
+  @Test
+  void aHookTheServerRejectsMakesTheRevisionInvalidAndWritesNothing() throws Exception {
+    try (Rig rig = new Rig("hooks-g", k8s().target("hooks-g"), SyncPolicy.automatic())) {
+      rig.commit(
+          files(
+              "migrate.yaml",
+              job("hooks-g", "migrate", "gitops4j.dev/hook: PreSync")
+                  .replace("backoffLimit: 0", "backoffLimit: many"),
+              "app.yaml",
+              configMap("hooks-g", "app", "1"),
+              "cleanup.yaml",
+              job("hooks-g", "cleanup", "gitops4j.dev/hook: SyncFail")));
+      PassResult invalid = rig.pass();
+      assertThat(invalid.status()).isEqualTo(PassStatus.FAILED);
+      assertThat(invalid.error()).contains("is invalid").contains("migrate.yaml");
+      assertThat(job("hooks-g", "migrate")).isNull();
+      assertThat(cm("hooks-g", "app")).isNull();
+      assertThat(job("hooks-g", "cleanup")).as("no SyncFail for a revision never synced").isNull();
     }
   }
 
