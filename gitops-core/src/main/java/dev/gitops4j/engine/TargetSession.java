@@ -8,10 +8,13 @@ import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Step;
+import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
+import dev.gitops4j.model.Wave;
 import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.sync.Applier;
 import dev.gitops4j.sync.ApplyOptions;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +37,45 @@ public interface TargetSession extends LiveStateProvider, Differ, Applier, AutoC
    */
   default void validate(Plan plan, ApplyOptions options)
       throws InvalidDesiredStateException, TargetException {}
+
+  /**
+   * The part of the rendered state this pass reconciles; by default all of it. Called once, before
+   * {@link #observe}. A target may set resources aside for the pass, e.g. run-once hooks that
+   * already ran for the revision: what it leaves out is neither observed, compared, planned nor
+   * assessed in this pass.
+   *
+   * @throws TargetException when the target cannot tell (the pass fails, as when observing fails)
+   */
+  default DesiredState forPass(DesiredState rendered) throws TargetException {
+    return rendered;
+  }
+
+  /**
+   * Whether the pass may go on, beyond the application's wave health: asked before each wave of an
+   * executed plan and, with {@code next} null, once more before the pass reports the revision in
+   * sync or synced (also when there was nothing to write). Not asked on dry runs.
+   *
+   * @param next the wave about to start, or null when every wave is written
+   * @param resultsSoFar results of the earlier waves of this pass
+   * @return null to go on, or what the pass waits for: it stops there with status {@code
+   *     PROGRESSING} and the next pass follows after the wave health poll interval (5 s without
+   *     one), until the revision has waited longer than the wave health timeout (10 min without
+   *     one)
+   * @throws TargetException to fail the pass there, e.g. a hook Job failed; not retried until the
+   *     revision changes when not retryable
+   */
+  default String holdBefore(Wave next, List<StepResult> resultsSoFar) throws TargetException {
+    return null;
+  }
+
+  /**
+   * Told when a pass that started to sync (its plan passed validation, or the session was asked to
+   * {@link #holdBefore hold}) ends {@code FAILED}, before {@link #close}; e.g. to run SyncFail
+   * hooks. The pass stays failed whatever happens here; must not throw.
+   *
+   * @param error why the pass failed
+   */
+  default void passFailed(String error) {}
 
   /** Ends the session; never throws. */
   @Override

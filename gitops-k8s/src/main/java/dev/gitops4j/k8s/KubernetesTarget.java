@@ -130,7 +130,8 @@ public final class KubernetesTarget implements AutoCloseable {
   private record Made(HelmRelease release, Target target) {}
 
   private Target newTarget(String application, HelmRelease release) {
-    ApplicationState app = new ApplicationState(application, cluster);
+    ApplicationState app =
+        new ApplicationState(application, cluster, KubernetesHealthChecks.composite(healthChecks));
     applications.add(app);
     Target.Builder target =
         Target.builder(endpoint)

@@ -5,6 +5,7 @@ import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.Target;
+import dev.gitops4j.engine.WaveHealth;
 import dev.gitops4j.history.InMemoryHistoryStore;
 import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.test.DeterministicEngine;
@@ -23,25 +24,35 @@ final class Rig implements AutoCloseable {
   final InMemorySource repo;
   final InMemoryHistoryStore history = new InMemoryHistoryStore();
   final String app;
+  final WaveHealth waveHealth;
   Engine engine;
 
   Rig(String app, Target target, SyncPolicy policy) {
+    this(app, target, policy, null);
+  }
+
+  /** With health-gated waves when {@code waveHealth} is not null. */
+  Rig(String app, Target target, SyncPolicy policy, WaveHealth waveHealth) {
     this.app = app;
+    this.waveHealth = waveHealth;
     this.repo = InMemorySource.create(app + "-config", clock);
     this.engine = engine(target, policy);
   }
 
   Engine engine(Target target, SyncPolicy policy) {
+    Application.Builder application =
+        Application.builder(app)
+            .source(repo)
+            .target(target)
+            .policy(policy)
+            .interval(Duration.ofHours(1));
+    if (waveHealth != null) {
+      application.waveHealth(waveHealth);
+    }
     return DeterministicEngine.builder(clock, timers)
         .history(history)
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
-        .application(
-            Application.builder(app)
-                .source(repo)
-                .target(target)
-                .policy(policy)
-                .interval(Duration.ofHours(1))
-                .build())
+        .application(application.build())
         .build();
   }
 

@@ -36,6 +36,11 @@ final class Pass {
   String error = "";
   boolean retryable;
 
+  /**
+   * Whether the pass got past validation into syncing: a failure from then on is told the target.
+   */
+  boolean syncing;
+
   Pass(AppRuntime rt, Trigger trigger, Clock clock) {
     this.rt = rt;
     this.trigger = trigger;

@@ -19,6 +19,7 @@ import dev.gitops4j.model.Step;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Trigger;
+import dev.gitops4j.model.Wave;
 import dev.gitops4j.plan.PlanPolicy;
 import dev.gitops4j.plan.Planner;
 import dev.gitops4j.plan.PruneRefusedException;
@@ -161,7 +162,29 @@ public final class Reconciler {
     BreakerGuard guard = new BreakerGuard(breakers.apply(target.endpoint()));
     Inventory inventory = loadInventory(rt);
     try (TargetSession session = open(guard, target, app, pass.revision, inventory)) {
-      return run(pass, session, guard, rendered.desired(), inventory, cancelled, peers);
+      try {
+        PassResult result =
+            run(pass, session, guard, rendered.desired(), inventory, cancelled, peers);
+        if (result.status() == PassStatus.FAILED) {
+          toldFailed(pass, session, result.error());
+        }
+        return result;
+      } catch (PassFailure failure) {
+        toldFailed(pass, session, failure.getMessage());
+        throw failure;
+      }
+    }
+  }
+
+  /** Tells the session that a pass which started to sync failed (e.g. to run SyncFail hooks). */
+  private static void toldFailed(Pass pass, TargetSession session, String error) {
+    if (!pass.syncing) {
+      return;
+    }
+    try {
+      session.passFailed(error);
+    } catch (RuntimeException e) {
+      LOG.warn("the target failed handling the failed pass", e);
     }
   }
 
@@ -182,7 +205,7 @@ public final class Reconciler {
       Pass pass,
       TargetSession session,
       BreakerGuard guard,
-      DesiredState desired,
+      DesiredState rendered,
       Inventory inventory,
       BooleanSupplier cancelled,
       DependencyGate.Peers peers)
@@ -191,6 +214,12 @@ public final class Reconciler {
     Application app = rt.app();
     Target target = app.target();
     SyncPolicy policy = app.policy();
+    DesiredState desired;
+    try {
+      desired = guard.callCountingFailures("select", () -> session.forPass(rendered));
+    } catch (TargetException e) {
+      throw new PassFailure("cannot observe the target: " + e.getMessage(), e.isRetryable(), e);
+    }
     LiveState live;
     try {
       live = guard.call("observe", () -> session.observe(desired, inventory));
@@ -229,6 +258,15 @@ public final class Reconciler {
     String approvedPlanId = takeApproval(pass);
 
     if (pass.plan.isEmpty()) {
+      if (policy.mode() != SyncPolicy.Mode.DETECT_ONLY && !policy.dryRun()) {
+        pass.syncing = true;
+        WaveHealthGate.Held held = holdBefore(session, guard, null, List.of());
+        if (held != null) {
+          health.assess(pass, desired, live);
+          return heldBack(pass, held);
+        }
+        rt.waitingSince = null;
+      }
       applied(pass);
       trimInventory(rt, inventory, gone(inventory, desired, live, Set.of()), policy);
       health.assess(pass, desired, live);
@@ -243,6 +281,7 @@ public final class Reconciler {
     ApplyOptions options = new ApplyOptions(policy.dryRun(), policy.force());
     checkFence(pass);
     validate(pass, session, guard, options);
+    pass.syncing = !options.dryRun();
     WaveHealthGate healthGate =
         app.waveHealth() == null || options.dryRun()
             ? null
@@ -267,6 +306,13 @@ public final class Reconciler {
             cancelled,
             (wave, resultsSoFar) -> {
               fence.check(app.name());
+              if (!options.dryRun()) {
+                WaveHealthGate.Held byTarget = holdBefore(session, guard, wave, resultsSoFar);
+                if (byTarget != null) {
+                  held[0] = byTarget;
+                  throw byTarget;
+                }
+              }
               if (healthGate != null) {
                 try {
                   healthGate.check(wave, resultsSoFar);
@@ -300,6 +346,11 @@ public final class Reconciler {
     if (policy.dryRun()) {
       return pass.finish(PassStatus.DRY_RUN);
     }
+    WaveHealthGate.Held last = holdBefore(session, guard, null, pass.results);
+    if (last != null) {
+      health.afterApply(pass, session, guard, desired, outcome.inventory());
+      return heldBack(pass, last);
+    }
     applied(pass);
     // Entries of objects gone before this pass began (a delete whose inventory update a crash
     // interrupted) are dropped now rather than at the next in-sync pass; entries this pass
@@ -320,6 +371,10 @@ public final class Reconciler {
    */
   private PassResult heldBack(Pass pass, WaveHealthGate.Held held) throws PassFailure {
     AppRuntime rt = pass.rt;
+    if (held.degraded && !held.retryable) {
+      rt.waitingSince = null;
+      throw new PassFailure(held.getMessage(), false, null);
+    }
     if (held.degraded) {
       pass.error = held.getMessage();
       pass.retryable = true;
@@ -330,7 +385,7 @@ public final class Reconciler {
       rt.waitingSince = new AppRuntime.Waiting(pass.revision, now);
     }
     Duration waited = Duration.between(rt.waitingSince.since(), now);
-    Duration timeout = rt.app().waveHealth().timeout();
+    Duration timeout = WaveHealthGate.policyOf(rt.app()).timeout();
     if (waited.compareTo(timeout) > 0) {
       rt.waitingSince = null;
       throw new PassFailure(
@@ -338,6 +393,21 @@ public final class Reconciler {
     }
     pass.error = held.getMessage();
     return pass.finish(PassStatus.PROGRESSING);
+  }
+
+  /**
+   * What the target holds the pass back for before {@code next} (null: before the pass ends), as a
+   * hold; a failure the target reports is a degraded hold.
+   */
+  private static WaveHealthGate.Held holdBefore(
+      TargetSession session, BreakerGuard guard, Wave next, List<StepResult> resultsSoFar) {
+    try {
+      String waiting =
+          guard.callCountingFailures("hold", () -> session.holdBefore(next, resultsSoFar));
+      return waiting == null ? null : new WaveHealthGate.Held(waiting, false);
+    } catch (TargetException e) {
+      return new WaveHealthGate.Held(e.getMessage(), true, e.isRetryable());
+    }
   }
 
   /** Refuses to start writing when this process may no longer write for the application. */

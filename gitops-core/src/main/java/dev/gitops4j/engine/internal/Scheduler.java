@@ -456,7 +456,7 @@ public final class Scheduler {
     } else if (result.status() == PassStatus.PROGRESSING) {
       // A wave waits for health: look again soon, not after the whole interval.
       rt.consecutiveFailures = 0;
-      schedule(rt, rt.app().waveHealth().poll().toMillis(), Trigger.INTERVAL);
+      schedule(rt, WaveHealthGate.policyOf(rt.app()).poll().toMillis(), Trigger.INTERVAL);
     } else {
       rt.consecutiveFailures = 0;
       long interval = rt.app().interval().toMillis();

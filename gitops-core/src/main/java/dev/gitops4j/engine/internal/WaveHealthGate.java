@@ -1,5 +1,6 @@
 package dev.gitops4j.engine.internal;
 
+import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.engine.WaveHealth;
 import dev.gitops4j.health.HealthCheck;
@@ -16,6 +17,7 @@ import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
 import dev.gitops4j.model.Wave;
 import dev.gitops4j.plan.Planner;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,11 +37,26 @@ final class WaveHealthGate {
   static final class Held extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final boolean degraded;
+    final boolean retryable;
 
     Held(String message, boolean degraded) {
+      this(message, degraded, true);
+    }
+
+    /** The target failed the pass before a wave; {@code retryable} as its exception said. */
+    Held(String message, boolean degraded, boolean retryable) {
       super(message, null, false, false);
       this.degraded = degraded;
+      this.retryable = retryable;
     }
+  }
+
+  /** What a wave the target holds back waits by when the application sets no wave health. */
+  static final WaveHealth TARGET_HOLDS = WaveHealth.required(Duration.ofMinutes(10));
+
+  /** The application's wave health, or {@link #TARGET_HOLDS}. */
+  static WaveHealth policyOf(Application app) {
+    return app.waveHealth() == null ? TARGET_HOLDS : app.waveHealth();
   }
 
   private final WaveHealth policy;

@@ -1,7 +1,12 @@
 package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gitops4j.health.HealthCheck;
+import dev.gitops4j.k8s.health.KubernetesHealthChecks;
 import dev.gitops4j.model.DesiredResource;
+import dev.gitops4j.model.Health;
+import dev.gitops4j.model.HealthStatus;
+import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.ResourceId;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +28,27 @@ public final class ApplicationState {
   // One entry per declared object: a pass over an unchanged revision hashes nothing again.
   private final Map<ResourceId, Hashed> hashes = new ConcurrentHashMap<>();
 
+  private final HealthCheck health;
+
   public ApplicationState(String application, Cluster cluster) {
+    this(application, cluster, KubernetesHealthChecks.composite(KubernetesHealthChecks.all()));
+  }
+
+  /** With {@code health} judging objects where the target must (before PostSync hooks). */
+  public ApplicationState(String application, Cluster cluster, HealthCheck health) {
     this.application = OwnershipMarks.requireApplicationName(application);
     this.cluster = cluster;
+    this.health = health;
     this.events = new KubeEvents(this);
+  }
+
+  /** The target's health of {@code live}; healthy when no check knows its kind. */
+  Health health(LiveResource live) {
+    try {
+      return health.assess(live).orElse(Health.healthy());
+    } catch (RuntimeException e) {
+      return Health.of(HealthStatus.UNKNOWN, "health check failed: " + e);
+    }
   }
 
   public String application() {

@@ -56,14 +56,17 @@ final class KubeApplier {
     }
     JsonNode result;
     String remark = "";
-    if (live != null && HelmHooks.replacedOnChange(desired.body())) {
+    boolean hook = Hooks.isHook(desired.body());
+    if (live != null && (hook || HelmHooks.replacedOnChange(desired.body()))) {
       // Helm deletes such a hook before creating its new version; a Job hook then runs again.
+      // A sync hook is created anew for each revision the same way.
+      String why = hook ? "a hook runs anew" : "hook-delete-policy before-hook-creation";
       if (dryRun) {
-        return "would delete and re-create (hook-delete-policy before-hook-creation)";
+        return "would delete and re-create (" + why + ")";
       }
-      LOG.info("{}: deleting to re-create it (hook-delete-policy before-hook-creation)", id);
+      LOG.info("{}: deleting to re-create it ({})", id, why);
       result = recreate(kind, id, body, force);
-      remark = "deleted and re-created (hook-delete-policy before-hook-creation)";
+      remark = "deleted and re-created (" + why + ")";
       cluster.versions.put(id, OwnershipMarks.resourceVersion(result), hash);
       app.events.watch(java.util.Set.of(kind));
       return remark;

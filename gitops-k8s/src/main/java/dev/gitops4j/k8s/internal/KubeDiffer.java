@@ -54,6 +54,8 @@ final class KubeDiffer {
     }
     live.resources().values().stream()
         .filter(r -> !desired.resources().containsKey(r.id()))
+        // Hooks are not pruned: once run they stay until their delete policy removes them.
+        .filter(r -> !Hooks.isHook(r.body()))
         .sorted(Comparator.comparing(LiveResource::id))
         .forEach(r -> drifts.add(Drift.extraneous(r)));
     return new DriftReport(desired.revision(), drifts);

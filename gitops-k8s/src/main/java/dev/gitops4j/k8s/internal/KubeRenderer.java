@@ -133,8 +133,9 @@ public final class KubeRenderer implements Renderer {
       plain = HelmHooks.asWaves(plain);
     }
 
-    Map<String, Boolean> declaredScopes = declaredCrdScopes(plain);
     List<Problem> problems = new ArrayList<>();
+    plain = Hooks.arrange(plain, problems);
+    Map<String, Boolean> declaredScopes = declaredCrdScopes(plain);
     List<DesiredResource> resources = new ArrayList<>();
     Map<ResourceId, DesiredResource> seen = new HashMap<>();
     Map<JsonNode, ObjectNode> previous = this.placedBodies;

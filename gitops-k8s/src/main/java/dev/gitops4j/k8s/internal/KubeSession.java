@@ -9,9 +9,13 @@ import dev.gitops4j.model.LiveState;
 import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
+import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
+import dev.gitops4j.model.Wave;
 import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.sync.ApplyOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +35,7 @@ public final class KubeSession implements TargetSession {
   private final ApplicationState app;
   private final long versionChangesAtOpen;
   private final Set<ResourceId> observed = ConcurrentHashMap.newKeySet();
+  private final HookPhases hooks;
 
   /**
    * Opens a session of {@code app}'s target for the pass {@code context} describes.
@@ -57,6 +62,22 @@ public final class KubeSession implements TargetSession {
     this.differ = new KubeDiffer(app);
     this.applier = new KubeApplier(app);
     this.validation = new PlanValidation(app, verdicts);
+    this.hooks = new HookPhases(app, applier);
+  }
+
+  @Override
+  public DesiredState forPass(DesiredState rendered) throws TargetException {
+    return hooks.forPass(rendered);
+  }
+
+  @Override
+  public String holdBefore(Wave next, List<StepResult> resultsSoFar) throws TargetException {
+    return hooks.holdBefore(next, resultsSoFar);
+  }
+
+  @Override
+  public void passFailed(String error) {
+    hooks.passFailed(error);
   }
 
   @Override
@@ -74,7 +95,15 @@ public final class KubeSession implements TargetSession {
   @Override
   public void validate(Plan plan, ApplyOptions options)
       throws InvalidDesiredStateException, TargetException {
-    validation.beforeFirstWrite(plan);
+    List<Step> syncFail = hooks.syncFailSteps();
+    if (syncFail.isEmpty()) {
+      validation.beforeFirstWrite(plan);
+      return;
+    }
+    // SyncFail hooks are written only when the pass fails, but checked with the rest up front.
+    List<Wave> waves = new ArrayList<>(plan.waves());
+    waves.add(new Wave(waves.size(), syncFail));
+    validation.beforeFirstWrite(new Plan(plan.revision(), waves, plan.kept()));
   }
 
   @Override
@@ -86,6 +115,7 @@ public final class KubeSession implements TargetSession {
   /** Stores what this pass learned about applied versions, when it learned anything. */
   @Override
   public void close() {
+    hooks.close();
     app.cluster.memory.saveIfChanged(app.application, observed, versionChangesAtOpen);
   }
 }
