@@ -2,6 +2,7 @@ package dev.gitops4j.engine;
 
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Health;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.Trigger;
 
@@ -18,6 +19,18 @@ public interface ReconcileListener {
 
   /** Desired and live state differ; called before any change is applied. */
   default void driftFound(String application, DriftReport report) {}
+
+  /**
+   * A pass is about to write: its plan for {@code revision} got past the policy, the sync windows,
+   * an approval if one is required, the dependencies and the target's validation, and its first
+   * step runs next. Called once per pass that writes, before its first {@link #changeApplied} or
+   * {@link #changeFailed}; never for a pass with nothing to change, a dry run, or a pass that a
+   * window, an approval or a dependency holds back. A commit status goes {@code pending} here.
+   *
+   * @param revision the revision the plan brings to the target
+   * @param plan the steps about to run
+   */
+  default void syncStarting(String application, String revision, Plan plan) {}
 
   default void changeApplied(String application, StepResult result) {}
 

@@ -3,8 +3,8 @@ package dev.gitops4j.notify;
 /** What a {@link Notification} reports. */
 public enum Event {
   /**
-   * A pass ran the first step of its sync of a revision (applied or failed; dry runs excluded): the
-   * sync is in progress (commit status {@code pending}).
+   * A pass is about to run the first step of its plan for a revision (dry runs and held-back passes
+   * excluded): the sync is in progress (commit status {@code pending}, {@code running} on GitLab).
    */
   SYNC_STARTED,
   /** A pass left the target equal to the revision (changes applied, or nothing to change). */

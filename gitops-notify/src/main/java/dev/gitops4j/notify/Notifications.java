@@ -5,7 +5,7 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Health;
-import dev.gitops4j.model.StepResult;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.notify.internal.Deduplicator;
 import dev.gitops4j.notify.internal.Delivery;
@@ -123,13 +123,8 @@ public final class Notifications implements ReconcileListener, AutoCloseable {
   }
 
   @Override
-  public void changeApplied(String application, StepResult result) {
-    events.stepDone(application, result);
-  }
-
-  @Override
-  public void changeFailed(String application, StepResult result) {
-    events.stepDone(application, result);
+  public void syncStarting(String application, String revision, Plan plan) {
+    events.syncStarting(application, revision, plan);
   }
 
   @Override

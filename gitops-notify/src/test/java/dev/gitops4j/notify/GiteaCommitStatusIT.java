@@ -10,7 +10,9 @@ import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
+import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.notify.internal.Payloads;
 import dev.gitops4j.source.GitRef;
@@ -58,7 +60,9 @@ class GiteaCommitStatusIT {
             commit(git, work, "production/a.yaml", configMap("a", "1"), "add a").getName();
         push(git, clone);
 
-        Application app = followingGitea(clone, dir);
+        InMemoryTarget memory = InMemoryTarget.create();
+        Application app = followingGitea(clone, dir, memory);
+        List<String> seenWhenSyncStarts = new CopyOnWriteArrayList<>();
         Notifier statuses =
             CommitStatusNotifier.gitea(
                     gitea.url(), Secret.fromEnv("GITEA_TOKEN", Map.of("GITEA_TOKEN", token)::get))
@@ -74,9 +78,21 @@ class GiteaCommitStatusIT {
                             .build())
                     .retry(3, Duration.ofMillis(100), Duration.ofSeconds(1))
                     .build();
-            Engine engine = Engine.builder().application(app).listener(notifications).build()) {
+            Engine engine =
+                Engine.builder()
+                    .application(app)
+                    .listener(notifications)
+                    .listener(
+                        lookingAtGiteaWhenTheSyncStarts(
+                            notifications, gitea, repo, memory, seenWhenSyncStarts))
+                    .build()) {
           PassResult first = engine.trigger("shop").get(60, TimeUnit.SECONDS);
           assertThat(first.status()).isEqualTo(PassStatus.SYNCED);
+          // Gitea showed the commit pending before the first step wrote anything.
+          assertThat(seenWhenSyncStarts)
+              .containsExactly(
+                  "pending (syncing: 1 to create, 0 to update, 0 to delete) after 0 writes");
+          assertThat(memory.writes()).isEqualTo(1);
           assertThat(first.revision()).isEqualTo(good);
           assertThat(notifications.awaitIdle(Duration.ofSeconds(30))).isTrue();
           assertThat(notifications.stats().get(0).delivered()).isEqualTo(2);
@@ -111,8 +127,9 @@ class GiteaCommitStatusIT {
           assertThat(badStatuses.get(0).get("description").asText())
               .startsWith("sync failed: ")
               .contains("b.yaml");
-          // The good commit keeps its own statuses.
+          // The good commit keeps its own statuses; the bad one failed before any sync started.
           assertThat(gitea.statuses(repo, good)).hasSize(2);
+          assertThat(seenWhenSyncStarts).hasSize(1);
         }
       }
     }
@@ -130,7 +147,7 @@ class GiteaCommitStatusIT {
       try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
         commit(git, work, "production/a.yaml", configMap("a", "1"), "add a");
         push(git, clone);
-        Application app = followingGitea(clone, dir);
+        Application app = followingGitea(clone, dir, InMemoryTarget.create());
         WebhookReceiver receiver =
             WebhookReceiver.builder().hmac("X-Gitea-Signature", hookSecret).build();
         List<Integer> answers = new CopyOnWriteArrayList<>();
@@ -192,8 +209,43 @@ class GiteaCommitStatusIT {
     }
   }
 
-  /** Shop, following branch main of the Gitea repository over HTTP, into the in-memory target. */
-  private static Application followingGitea(URI clone, Path dir) {
+  /**
+   * Holds the pass when it is about to write until the notifications are delivered, and notes the
+   * commit's statuses in Gitea and the writes made so far.
+   */
+  private static ReconcileListener lookingAtGiteaWhenTheSyncStarts(
+      Notifications notifications,
+      GiteaServer gitea,
+      String repo,
+      InMemoryTarget target,
+      List<String> seen) {
+    return new ReconcileListener() {
+      @Override
+      public void syncStarting(String application, String revision, Plan plan) {
+        try {
+          if (!notifications.awaitIdle(Duration.ofSeconds(30))) {
+            seen.add("notifications not delivered within 30 s");
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        for (JsonNode status : gitea.statuses(repo, revision)) {
+          seen.add(
+              status.get("status").asText()
+                  + " ("
+                  + status.get("description").asText()
+                  + ") after "
+                  + target.writes()
+                  + " writes");
+        }
+      }
+    };
+  }
+
+  /** Shop, following branch main of the Gitea repository over HTTP, into {@code target}. */
+  private static Application followingGitea(URI clone, Path dir, InMemoryTarget target) {
     return Application.builder("shop")
         .source(
             GitSource.builder(clone.toString())
@@ -202,7 +254,7 @@ class GiteaCommitStatusIT {
                 .basicAuth(GiteaServer.ADMIN, GiteaServer.PASSWORD)
                 .cacheDir(dir.resolve("cache"))
                 .build())
-        .target(InMemoryTarget.create().target())
+        .target(target.target())
         .policy(SyncPolicy.automatic())
         .interval(Duration.ofHours(1))
         .build();

@@ -5,12 +5,15 @@ import static dev.gitops4j.notify.Fixtures.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gitops4j.engine.Application;
 import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
+import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.HealthStatus;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.notify.internal.Payloads;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +70,66 @@ class PassEventsTest {
             "shop: sync succeeded at "
                 + revision.substring(0, 12)
                 + " (2 to create, 0 to update, 0 to delete)");
+  }
+
+  @Test
+  void theSyncStartIsDeliveredBeforeTheFirstWriteWithThePlan() throws Exception {
+    InMemorySource source = InMemorySource.create();
+    String revision = source.commit(Map.of("a.yaml", configMap("a", "1")));
+    InMemoryTarget target = InMemoryTarget.create();
+    List<Long> writesWhenDelivered = new CopyOnWriteArrayList<>();
+    CountDownLatch startDelivered = new CountDownLatch(1);
+    Notifier watching =
+        new Notifier() {
+          @Override
+          public void send(Notification n) {
+            if (n.event() == Event.SYNC_STARTED) {
+              writesWhenDelivered.add(target.writes());
+              recorder.send(n);
+              startDelivered.countDown();
+            }
+          }
+
+          @Override
+          public String name() {
+            return "watching";
+          }
+        };
+    // Listeners run in registration order on the pass thread: this one holds the pass after
+    // Notifications queued the start, until the delivery thread sent it.
+    ReconcileListener holdUntilDelivered =
+        new ReconcileListener() {
+          @Override
+          public void syncStarting(String application, String rev, Plan plan) {
+            try {
+              assertThat(startDelivered.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (Notifications n = Notifications.builder().notifier(watching).build();
+        Engine engine =
+            Engine.builder()
+                .application(
+                    Application.builder("shop")
+                        .source(source)
+                        .target(target.target())
+                        .policy(SyncPolicy.automatic())
+                        .interval(Duration.ofHours(1))
+                        .build())
+                .listener(n)
+                .listener(holdUntilDelivered)
+                .build()) {
+      assertThat(engine.trigger("shop").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.SYNCED);
+    }
+    assertThat(writesWhenDelivered).containsExactly(0L);
+    assertThat(target.writes()).isEqualTo(1);
+    Notification started = recorder.received.get(0);
+    assertThat(started.revision()).isEqualTo(revision);
+    assertThat(started.changes().summary()).isEqualTo("1 to create, 0 to update, 0 to delete");
+    assertThat(started.drift().missing()).isEqualTo(1);
   }
 
   @Test

@@ -44,13 +44,18 @@ import org.springframework.core.env.Environment;
  *
  * <p>With the actuator: a health contributor {@code gitops4j} with one indicator per application
  * and the {@code gitops4j} endpoint. With a {@link MeterRegistry}: the engine's meters. With
- * gitops-web in a servlet application: the dashboard under {@code gitops4j.dashboard.path}.
+ * gitops-web in a servlet application: the dashboard under {@code gitops4j.dashboard.path}; and
+ * when the application secures its requests with Spring Security (a {@code SecurityFilterChain}
+ * bean), the dashboard's principals are Spring Security's.
  */
 @AutoConfiguration(
     afterName = {
       // Boot 3 and Boot 4 names of the configuration that makes the MeterRegistry.
       "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+      // Boot 3 and Boot 4 names of the configuration that makes the default SecurityFilterChain.
+      "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"
     })
 @ConditionalOnProperty(prefix = "gitops4j", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GitOpsProperties.class)
@@ -250,6 +255,34 @@ public class GitOpsAutoConfiguration {
           environment,
           authenticator.getIfAvailable(),
           authorizer.getIfAvailable());
+    }
+
+    /**
+     * The principal Spring Security authenticated, with its authorities as roles, when the
+     * application has a {@code SecurityFilterChain}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(
+        name = {
+          "org.springframework.security.core.context.SecurityContextHolder",
+          "org.springframework.security.web.SecurityFilterChain"
+        })
+    @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
+    static class SpringSecurityPrincipals {
+
+      @Bean
+      @ConditionalOnMissingBean
+      dev.gitops4j.web.Authenticator gitops4jSpringSecurityAuthenticator(
+          GitOpsProperties properties) {
+        if (!properties.getDashboard().getTokens().isEmpty()) {
+          throw new InvalidConfigurationPropertyValueException(
+              "gitops4j.dashboard.tokens",
+              properties.getDashboard().getTokens().size() + " token(s)",
+              "the dashboard takes its principals from Spring Security in this application:"
+                  + " authenticate them there, or declare an Authenticator bean of your own");
+        }
+        return new dev.gitops4j.spring.internal.SpringSecurityAuthenticator();
+      }
     }
 
     @Bean

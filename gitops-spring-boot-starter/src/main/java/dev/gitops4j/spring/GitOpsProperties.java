@@ -372,6 +372,12 @@ public class GitOpsProperties {
     /** Principals signing in with a bearer token, and what each may do. */
     private List<Token> tokens = new ArrayList<>();
 
+    /**
+     * What principals with a role may do: the roles of token principals, or the granted authorities
+     * of Spring Security principals (e.g. ROLE_OPS).
+     */
+    private List<Grant> grants = new ArrayList<>();
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -418,6 +424,54 @@ public class GitOpsProperties {
 
     public void setTokens(List<Token> tokens) {
       this.tokens = tokens;
+    }
+
+    public List<Grant> getGrants() {
+      return grants;
+    }
+
+    public void setGrants(List<Grant> grants) {
+      this.grants = grants;
+    }
+  }
+
+  /** Actions on applications granted to every principal with a role. */
+  public static class Grant {
+
+    /**
+     * The role: one of a token principal's roles, or a Spring Security granted authority such as
+     * ROLE_OPS or SCOPE_deploy.
+     */
+    private String role;
+
+    /** Applications the grant covers: a name, a prefix such as {@code shop-*}, or {@code *}. */
+    private String applications = "*";
+
+    /** Actions granted: sync, approve, suspend, resume, rollback, unpin. */
+    private List<String> actions = new ArrayList<>();
+
+    public String getRole() {
+      return role;
+    }
+
+    public void setRole(String role) {
+      this.role = role;
+    }
+
+    public String getApplications() {
+      return applications;
+    }
+
+    public void setApplications(String applications) {
+      this.applications = applications;
+    }
+
+    public List<String> getActions() {
+      return actions;
+    }
+
+    public void setActions(List<String> actions) {
+      this.actions = actions;
     }
   }
 

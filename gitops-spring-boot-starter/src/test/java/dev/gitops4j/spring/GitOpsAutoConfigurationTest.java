@@ -15,15 +15,19 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.spring.internal.ApplicationsHealth;
 import dev.gitops4j.spring.internal.EngineLifecycle;
 import dev.gitops4j.spring.internal.GitOpsEndpoint;
+import dev.gitops4j.spring.internal.SpringSecurityAuthenticator;
 import dev.gitops4j.state.StateStore;
 import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.InMemoryTarget;
+import dev.gitops4j.web.Authenticator;
 import dev.gitops4j.web.Dashboard;
+import dev.gitops4j.web.Principal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +39,7 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -43,6 +48,9 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.security.web.DefaultSecurityFilterChain;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /** Conditions, replaceable beans and configuration errors of {@link GitOpsAutoConfiguration}. */
 class GitOpsAutoConfigurationTest {
@@ -277,6 +285,96 @@ class GitOpsAutoConfigurationTest {
   }
 
   @Test
+  void springSecurityGivesTheDashboardItsPrincipalsOnlyWithAFilterChain() {
+    WebApplicationContextRunner web =
+        new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(GitOpsAutoConfiguration.class))
+            .withUserConfiguration(MemoryTarget.class)
+            .withPropertyValues(shop());
+    // On the class path but not securing anything: the dashboard's own authenticator.
+    web.run(
+        context ->
+            assertThat(context)
+                .hasSingleBean(Dashboard.class)
+                .doesNotHaveBean(SpringSecurityAuthenticator.class));
+    WebApplicationContextRunner secured = web.withUserConfiguration(FilterChain.class);
+    secured.run(
+        context ->
+            assertThat(context.getBean(Authenticator.class))
+                .isInstanceOf(SpringSecurityAuthenticator.class));
+    // Not on the class path: the starter does without it.
+    web.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(Dashboard.class)
+                    .doesNotHaveBean(Authenticator.class));
+    // The application's own authenticator wins.
+    secured
+        .withBean(Authenticator.class, () -> request -> Optional.of(Principal.of("proxy-user")))
+        .run(
+            context ->
+                assertThat(context.getBean(Authenticator.class))
+                    .isNotInstanceOf(SpringSecurityAuthenticator.class));
+    // Bearer tokens of the dashboard's own would be ignored: refused instead.
+    secured
+        .withPropertyValues(
+            "gitops4j.dashboard.tokens[0].name=alice",
+            "gitops4j.dashboard.tokens[0].token-env=ALICE_TOKEN",
+            "ALICE_TOKEN=0123456789abcdef0123")
+        .run(
+            context ->
+                assertFailure(
+                    context.getStartupFailure(),
+                    "gitops4j.dashboard.tokens",
+                    "takes its principals from Spring Security"));
+  }
+
+  @Test
+  void grantsToRolesAreCheckedAndAuthorise() {
+    WebApplicationContextRunner web =
+        new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(GitOpsAutoConfiguration.class))
+            .withUserConfiguration(MemoryTarget.class)
+            .withPropertyValues(shop());
+    web.withPropertyValues(
+            "gitops4j.dashboard.grants[0].applications=shop",
+            "gitops4j.dashboard.grants[0].actions=sync")
+        .run(
+            context ->
+                assertFailure(
+                    context.getStartupFailure(),
+                    "gitops4j.dashboard.grants[0].role",
+                    "a role is required"));
+    web.withPropertyValues("gitops4j.dashboard.grants[0].role=ROLE_OPS")
+        .run(
+            context ->
+                assertFailure(
+                    context.getStartupFailure(),
+                    "gitops4j.dashboard.grants[0].actions",
+                    "name at least one action"));
+    web.withPropertyValues(
+            "gitops4j.dashboard.grants[0].role=ROLE_OPS",
+            "gitops4j.dashboard.grants[0].actions=sync,deploy")
+        .run(
+            context ->
+                assertFailure(
+                    context.getStartupFailure(),
+                    "gitops4j.dashboard.grants[0].actions[1]",
+                    "not an action"));
+    web.withPropertyValues(
+            "gitops4j.dashboard.grants[0].role=ROLE_OPS",
+            "gitops4j.dashboard.grants[0].applications=shop/*",
+            "gitops4j.dashboard.grants[0].actions=sync")
+        .run(
+            context ->
+                assertFailure(
+                    context.getStartupFailure(),
+                    "gitops4j.dashboard.grants[0].applications",
+                    "must be *, a name, or a name prefix"));
+  }
+
+  @Test
   void badConfigurationFailsTheStartNamingTheProperty() {
     failsWith(
         "gitops4j.applications.shop.interval",
@@ -338,6 +436,15 @@ class GitOpsAutoConfigurationTest {
   @EnableAutoConfiguration
   @Import(MemoryTarget.class)
   static class StartedApp {}
+
+  /** A filter chain of the application's, as a secured application declares one. */
+  @Configuration(proxyBeanMethods = false)
+  static class FilterChain {
+    @Bean
+    SecurityFilterChain securityFilterChain() {
+      return new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE);
+    }
+  }
 
   private void failsWith(String property, String reason, String... values) {
     runner

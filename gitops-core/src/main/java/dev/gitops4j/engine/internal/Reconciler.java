@@ -295,6 +295,9 @@ public final class Reconciler {
                 live,
                 inventory);
     WaveHealthGate.Held[] held = {null};
+    if (!options.dryRun()) {
+      listener.syncStarting(app.name(), pass.revision, pass.plan);
+    }
     PlanExecutor.Outcome outcome =
         executor.run(
             app.name(),

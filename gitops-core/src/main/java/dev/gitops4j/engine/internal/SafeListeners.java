@@ -5,6 +5,7 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.ReconcileListener;
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Health;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.Trigger;
 import java.util.List;
@@ -47,6 +48,11 @@ public final class SafeListeners implements ReconcileListener {
   @Override
   public void driftFound(String application, DriftReport report) {
     each("driftFound", l -> l.driftFound(application, report));
+  }
+
+  @Override
+  public void syncStarting(String application, String revision, Plan plan) {
+    each("syncStarting", l -> l.syncStarting(application, revision, plan));
   }
 
   @Override

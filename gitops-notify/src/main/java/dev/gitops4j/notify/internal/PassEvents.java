@@ -5,7 +5,7 @@ import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.model.DriftReport;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.HealthStatus;
-import dev.gitops4j.model.StepResult;
+import dev.gitops4j.model.Plan;
 import dev.gitops4j.model.Trigger;
 import dev.gitops4j.notify.Event;
 import dev.gitops4j.notify.Notification;
@@ -34,7 +34,6 @@ public final class PassEvents {
   private static final class PassState {
     final Trigger trigger;
     DriftReport drift;
-    boolean started;
     final List<Health[]> healthChanges = new ArrayList<>();
 
     PassState(Trigger trigger) {
@@ -59,23 +58,20 @@ public final class PassEvents {
   }
 
   /**
-   * The first step a pass runs (applied or failed) marks the start of its sync; dry runs change
-   * nothing and start none.
+   * The engine is about to run the first step of a plan: the sync of {@code revision} starts, so a
+   * commit status goes pending before anything is written. Dry runs and held-back passes start
+   * none.
    */
-  public void stepDone(String application, StepResult result) {
+  public void syncStarting(String application, String revision, Plan plan) {
     PassState pass = passes.get(application);
-    if (pass == null || pass.started || result.outcome() == StepResult.Outcome.DRY_RUN) {
-      return;
-    }
-    pass.started = true;
-    DriftReport drift = pass.drift;
+    DriftReport drift = pass == null ? null : pass.drift;
     emit(
         Event.SYNC_STARTED,
         application,
-        pass.trigger,
-        drift == null ? "" : drift.revision(),
+        pass == null ? null : pass.trigger,
+        revision,
         null,
-        null,
+        Changes.of(plan),
         null,
         "",
         false,

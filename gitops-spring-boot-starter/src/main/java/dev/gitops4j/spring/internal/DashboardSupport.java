@@ -26,7 +26,8 @@ public final class DashboardSupport {
 
   /**
    * The dashboard over the engine. Without an {@link Authenticator} bean, principals are the
-   * configured bearer tokens; without an {@link Authorizer} bean, each token's grant.
+   * configured bearer tokens; without an {@link Authorizer} bean, each token's grant and the grants
+   * to roles.
    */
   public static Dashboard dashboard(
       Engine engine,
@@ -72,6 +73,28 @@ public final class DashboardSupport {
           throw new InvalidConfigurationPropertyValueException(
               prefix + "applications", token.getApplications(), e.getMessage());
         }
+      }
+    }
+    List<GitOpsProperties.Grant> grants = properties.getGrants();
+    for (int i = 0; i < grants.size(); i++) {
+      GitOpsProperties.Grant grant = grants.get(i);
+      String prefix = "gitops4j.dashboard.grants[" + i + "].";
+      if (grant.getRole() == null || grant.getRole().isBlank()) {
+        throw new InvalidConfigurationPropertyValueException(
+            prefix + "role",
+            grant.getRole(),
+            "a role is required (a token's role, or a Spring Security authority such as ROLE_OPS)");
+      }
+      Action[] actions = actions(prefix + "actions", grant.getActions());
+      if (actions.length == 0) {
+        throw new InvalidConfigurationPropertyValueException(
+            prefix + "actions", null, "name at least one action");
+      }
+      try {
+        rules.grantRole(grant.getRole().trim(), grant.getApplications(), actions);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationPropertyValueException(
+            prefix + "applications", grant.getApplications(), e.getMessage());
       }
     }
     String path = properties.getPath();
