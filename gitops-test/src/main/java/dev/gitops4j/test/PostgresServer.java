@@ -116,7 +116,20 @@ public final class PostgresServer implements AutoCloseable {
    * start recovers from the WAL as after a crash) and starts it again on the same port and data.
    */
   public void restart() {
+    crash();
+    startAgain();
+  }
+
+  /**
+   * Stops the server the hard way, as {@link #restart()} does, and leaves it down until {@link
+   * #startAgain()}: clients' transactions in flight are cut off, new connections are refused.
+   */
+  public void crash() {
     stop("immediate");
+  }
+
+  /** Starts a stopped server again on the same port and data, recovering from the WAL. */
+  public void startAgain() {
     try {
       process = launch(bin, directory, port, log);
     } catch (IOException e) {
