@@ -35,6 +35,7 @@ module dev.gitops4j.core {
   exports dev.gitops4j.metrics;
   exports dev.gitops4j.webhook;
   exports dev.gitops4j.state;
+  exports dev.gitops4j.generate;
 
   // SemverRange, for Helm chart version constraints.
   exports dev.gitops4j.source.internal to

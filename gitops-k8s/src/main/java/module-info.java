@@ -17,9 +17,12 @@ module dev.gitops4j.k8s {
   requires kubernetes.model.apiextensions;
   // OperationSupport: failed raw requests become the exceptions the client itself throws.
   requires kubernetes.client;
+  // The cluster registry builds each cluster's client on the JDK HTTP client, its requests bounded.
+  requires kubernetes.httpclient.jdk;
   requires org.slf4j;
 
   exports dev.gitops4j.k8s;
   exports dev.gitops4j.k8s.ha;
   exports dev.gitops4j.k8s.health;
+  exports dev.gitops4j.k8s.fleet;
 }

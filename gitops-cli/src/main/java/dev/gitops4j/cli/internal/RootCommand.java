@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = RootCommand.Version.class,
     description =
-        "Reconcile live systems from Git: plan, diff, sync, watch, history, rollback, unpin.",
+        "Reconcile live systems from Git: plan, diff, sync, watch, history, rollback, unpin,"
+            + " generate.",
     footer = {"", "Exit codes: 0 success / in sync, 1 error, 2 drift (plan, diff)."})
 public final class RootCommand implements Callable<Integer> {
 
@@ -42,6 +43,7 @@ public final class RootCommand implements Callable<Integer> {
     cli.addSubcommand(history);
     cli.addSubcommand(new CommandLine(new RollbackCommand(ctx)));
     cli.addSubcommand(new CommandLine(new UnpinCommand(ctx)));
+    cli.addSubcommand(new CommandLine(new GenerateCommand(ctx)));
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
@@ -67,7 +69,8 @@ public final class RootCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ctx.err().println("give a command: plan, diff, sync, watch, history, rollback or unpin");
+    ctx.err()
+        .println("give a command: plan, diff, sync, watch, history, rollback, unpin or generate");
     new CommandLine(this).usage(ctx.err());
     return Main.ERROR;
   }
