@@ -34,7 +34,7 @@ final class RequestCounter implements Interceptor {
           case "POST" -> "create";
           case "PUT" -> "update";
           case "PATCH" -> "patch";
-          case "DELETE" -> "delete";
+          case "DELETE" -> names(path) ? "delete" : "deletecollection";
           default -> method.toLowerCase(java.util.Locale.ROOT);
         };
     return dryRun ? verb + " (dry run)" : verb;
@@ -58,7 +58,7 @@ final class RequestCounter implements Interceptor {
     return rest >= 2;
   }
 
-  /** Counts so far, by verb, sorted. */
+  /** Counts so far, by verb (dry runs apart), sorted. */
   Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
     counts.forEach((verb, count) -> out.put(verb, count.sum()));
