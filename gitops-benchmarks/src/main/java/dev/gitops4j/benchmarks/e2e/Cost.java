@@ -80,13 +80,15 @@ record Cost(long wallNanos, long cpuNanos, long serverCpuNanos, Map<String, Long
 
   /** Fails unless the client's count and the audit log's are the same, verb by verb. */
   static void requireAgreement(String what, Map<String, Long> client, Map<String, Long> audit) {
-    if (!new TreeMap<>(client).equals(new TreeMap<>(audit))) {
+    Map<String, Long> counted = new TreeMap<>(client);
+    Map<String, Long> audited = new TreeMap<>(audit);
+    if (!counted.equals(audited)) {
       throw new IllegalStateException(
           what
               + ": the client counted "
-              + verbs(client)
+              + verbs(counted)
               + " but the API server's audit log has "
-              + verbs(audit));
+              + verbs(audited));
     }
   }
 
@@ -105,7 +107,7 @@ record Cost(long wallNanos, long cpuNanos, long serverCpuNanos, Map<String, Long
               + ", which it must not (allowed: "
               + String.join(", ", allowed.stream().sorted().toList())
               + "; all requests: "
-              + verbs(counts)
+              + verbs(new TreeMap<>(counts))
               + ")");
     }
   }

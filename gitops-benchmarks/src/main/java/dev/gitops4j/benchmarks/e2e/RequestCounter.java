@@ -52,6 +52,9 @@ final class RequestCounter implements Interceptor {
       return true; // discovery and /version read one document
     }
     int rest = parts.length - start;
+    if (rest == 0) {
+      return true; // a group version's discovery document, e.g. /apis/apps/v1
+    }
     if (rest >= 2 && parts[start].equals("namespaces")) {
       return rest == 2 || rest >= 4; // a namespace itself, or namespaces/ns/kind/name
     }

@@ -32,6 +32,9 @@ class CostTest {
     assertThat(RequestCounter.verb("GET", "/api/v1/namespaces/ns", null)).isEqualTo("get");
     assertThat(RequestCounter.verb("GET", "/api/v1/namespaces", null)).isEqualTo("list");
     assertThat(RequestCounter.verb("GET", "/version", null)).isEqualTo("get");
+    assertThat(RequestCounter.verb("GET", "/api/v1", null)).isEqualTo("get");
+    assertThat(RequestCounter.verb("GET", "/apis/apps/v1", null)).isEqualTo("get");
+    assertThat(RequestCounter.verb("GET", "/apis", null)).isEqualTo("get");
   }
 
   @Test
