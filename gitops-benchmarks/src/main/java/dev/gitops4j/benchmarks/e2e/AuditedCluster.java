@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -105,11 +107,13 @@ final class AuditedCluster implements AutoCloseable {
 
   /**
    * Requests by verb that clients whose user agent starts with {@code agentPrefix} made since
-   * {@code mark}.
+   * {@code mark}. A request is counted once by its audit ID: a long-running one (a watch) has an
+   * event when its response starts and another when it ends.
    */
   Map<String, Long> auditSince(long mark, String agentPrefix) throws IOException {
     long end = waitForQuietAudit();
     Map<String, Long> counts = new TreeMap<>();
+    Set<String> seen = new HashSet<>();
     try (RandomAccessFile file = new RandomAccessFile(auditLog.toFile(), "r")) {
       byte[] bytes = new byte[(int) (end - mark)];
       file.seek(mark);
@@ -119,7 +123,8 @@ final class AuditedCluster implements AutoCloseable {
           continue;
         }
         JsonNode event = JSON.readTree(line);
-        if (!event.path("userAgent").asText().startsWith(agentPrefix)) {
+        if (!event.path("userAgent").asText().startsWith(agentPrefix)
+            || !seen.add(event.path("auditID").asText())) {
           continue;
         }
         String verb = event.path("verb").asText();
@@ -153,6 +158,40 @@ final class AuditedCluster implements AutoCloseable {
     } catch (IOException e) {
       return 0;
     }
+  }
+
+  /**
+   * CPU time (user + system) that kube-apiserver and etcd, children of this JVM started by
+   * kube-api-test, have used so far; fails when they cannot be found.
+   */
+  long serverCpuNanos() {
+    List<ProcessHandle> servers =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                p -> {
+                  String command = p.info().command().orElse("");
+                  return command.endsWith("/kube-apiserver") || command.endsWith("/etcd");
+                })
+            .toList();
+    if (servers.size() != 2) {
+      throw new IllegalStateException(
+          "expected kube-apiserver and etcd among this JVM's child processes, found "
+              + servers.stream().map(p -> p.info().command().orElse("?")).toList());
+    }
+    long ticks = 0;
+    for (ProcessHandle server : servers) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(server.pid()), "stat"));
+        // Fields after "(comm) ": state is the first; utime and stime are fields 14 and 15 of
+        // proc(5), so 11 and 12 here.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the CPU time of " + server.pid(), e);
+      }
+    }
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
   @Override

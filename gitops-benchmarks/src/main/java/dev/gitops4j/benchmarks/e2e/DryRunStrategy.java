@@ -11,15 +11,28 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The strategy gitops4j's fast path avoids: every pass reads each kind with a paged LIST, then asks
- * the API server what applying each object would produce (a forced server-side apply with {@code
- * dryRun=All}) and compares that with the live object. One dry-run request per object per pass.
+ * The strategies gitops4j's fast path avoids, which ask the API server on every pass what applying
+ * each object would produce (a forced server-side apply with {@code dryRun=All}) and compare that
+ * with the live object: one dry-run request per object per pass.
+ *
+ * <ul>
+ *   <li>{@link #sequentialPass}: one paged LIST per kind, then the dry runs one after another.
+ *   <li>{@link #fluxPass}: what Flux's kustomize-controller runs on every reconcile (fluxcd/pkg
+ *       {@code ssa.ResourceManager.ApplyAll}): for each object, with at most {@code concurrency} in
+ *       flight (the controller's {@code --concurrent-ssa}, 4 by default), a GET of the live object
+ *       (controller-runtime's client does not cache unstructured objects) and the dry run; then the
+ *       objects that differ are applied one after another.
+ * </ul>
  */
 final class DryRunStrategy {
 
@@ -28,11 +41,59 @@ final class DryRunStrategy {
   private DryRunStrategy() {}
 
   /**
-   * One pass over {@code objects} in {@code namespace}, applied by {@code manager}.
+   * One pass of Flux's strategy over {@code objects} in {@code namespace}, applied by {@code
+   * manager}: GET + dry run of every object, {@code concurrency} at a time, then a forced
+   * server-side apply of each object that drifted (or is missing), sequentially.
+   *
+   * @return how many objects were applied
+   */
+  static int fluxPass(
+      KubernetesClient client,
+      String namespace,
+      List<HasMetadata> objects,
+      String manager,
+      int concurrency)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    List<HasMetadata> drifted = new ArrayList<>();
+    try {
+      List<Future<Boolean>> checks = new ArrayList<>();
+      for (HasMetadata object : objects) {
+        checks.add(
+            pool.submit(
+                () -> {
+                  HasMetadata current = client.resource(object).inNamespace(namespace).get();
+                  HasMetadata predicted =
+                      client
+                          .resource(object)
+                          .inNamespace(namespace)
+                          .dryRun()
+                          .patch(forcedApply(manager), object);
+                  return current == null
+                      || !comparable(client, predicted).equals(comparable(client, current));
+                }));
+      }
+      for (int i = 0; i < objects.size(); i++) {
+        if (checks.get(i).get()) {
+          drifted.add(objects.get(i));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (HasMetadata object : drifted) {
+      client.resource(object).inNamespace(namespace).patch(forcedApply(manager), object);
+    }
+    return drifted.size();
+  }
+
+  /**
+   * One sequential pass over {@code objects} in {@code namespace}, applied by {@code manager}:
+   * paged LISTs, then a dry run per object. Applies nothing.
    *
    * @return how many objects would change
    */
-  static int pass(
+  static int sequentialPass(
       KubernetesClient client, String namespace, List<HasMetadata> objects, String manager)
       throws Exception {
     Map<Class<?>, Map<String, HasMetadata>> live = new LinkedHashMap<>();

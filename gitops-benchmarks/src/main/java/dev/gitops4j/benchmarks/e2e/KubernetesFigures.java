@@ -6,7 +6,6 @@ import static dev.gitops4j.benchmarks.e2e.Harness.KUBECTL_MANAGER;
 import static dev.gitops4j.benchmarks.e2e.Harness.LIB_AGENT;
 import static dev.gitops4j.benchmarks.e2e.Measure.await;
 import static dev.gitops4j.benchmarks.e2e.Measure.log;
-import static dev.gitops4j.benchmarks.e2e.Measure.median;
 import static dev.gitops4j.benchmarks.e2e.Measure.percentile;
 import static dev.gitops4j.benchmarks.e2e.Measure.require;
 import static dev.gitops4j.benchmarks.e2e.Measure.steadyHeap;
@@ -37,13 +36,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -55,6 +54,21 @@ import javax.crypto.spec.SecretKeySpec;
 final class KubernetesFigures {
 
   private static final String HOOK_SECRET = "bench-webhook-secret";
+
+  /** What kubectl's server-side re-apply may send: discovery and OpenAPI reads, one patch each. */
+  static final Set<String> KUBECTL_VERBS = Set.of("get", "list", "patch");
+
+  /** Flux's no-op reconcile: a GET and a dry run per object, nothing else. */
+  static final Set<String> FLUX_NOOP_VERBS = Set.of("get", "patch (dry run)");
+
+  /** The sequential dry-run pass: LIST pages and a dry run per object. */
+  static final Set<String> SEQUENTIAL_VERBS = Set.of("list", "patch (dry run)");
+
+  /** Flux's {@code --concurrent-ssa}: its default, and a doubled setting. */
+  static final List<Integer> FLUX_CONCURRENCY = List.of(4, 8);
+
+  /** A baseline's figures next to gitops4j's. */
+  record Baseline(String name, Cost cost, String note) {}
 
   private final Harness.Options options;
   private final Report report;
@@ -123,111 +137,97 @@ final class KubernetesFigures {
           (double) libSync / kubectlSync.wallNanos(),
           "engine pass incl. render, inventory, applies; ≤ 0.5× is the target");
 
-      // No-op passes.
+      // No-op passes: every one checked (client count = audit log, reads only).
       log("no-op passes");
-      var os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      List<Long> walls = new ArrayList<>();
-      List<Long> cpus = new ArrayList<>();
-      Map<String, Long> clientCounts = Map.of();
-      Map<String, Long> auditCounts = Map.of();
+      List<Cost> passes = new ArrayList<>();
       for (int i = 0; i < options.noopPasses(); i++) {
-        boolean last = i == options.noopPasses() - 1;
-        long mark = last ? cluster.auditMark() : 0;
-        libCounter.reset();
-        long cpu0 = os.getProcessCpuTime();
-        long w0 = System.nanoTime();
-        PassResult noop = manual.trigger(APP).get(10, TimeUnit.MINUTES);
-        walls.add(System.nanoTime() - w0);
-        cpus.add(os.getProcessCpuTime() - cpu0);
-        require(noop.status() == PassStatus.IN_SYNC, "no-op pass: " + noop.status() + noop.error());
-        if (last) {
-          clientCounts = libCounter.snapshot();
-          auditCounts = cluster.auditSince(mark, LIB_AGENT);
-        }
+        passes.add(
+            Cost.measure(
+                cluster,
+                libCounter,
+                LIB_AGENT,
+                "gitops4j no-op pass " + (i + 1),
+                Cost.READS,
+                () -> {
+                  PassResult result = manual.trigger(APP).get(10, TimeUnit.MINUTES);
+                  require(
+                      result.status() == PassStatus.IN_SYNC,
+                      "no-op pass: " + result.status() + " " + result.error());
+                }));
       }
       long heapSteady = steadyHeap();
       manual.close();
+      Cost noop = Cost.median(passes);
 
-      long mark = cluster.auditMark();
-      MeasuredProcess reapply =
-          cluster.kubectl(
-              "apply",
-              "--server-side",
-              "--field-manager=" + KUBECTL_MANAGER,
-              "-n",
-              kubectlNs,
-              "-f",
-              folder.toString());
-      Map<String, Long> kubectlAudit = cluster.auditSince(mark, "kubectl");
-
-      log("dry-run-every-object strategy");
+      List<Baseline> baselines = new ArrayList<>();
+      baselines.add(
+          new Baseline(
+              "kubectl re-apply",
+              Cost.kubectl(
+                  cluster,
+                  "kubectl re-apply",
+                  KUBECTL_VERBS,
+                  "apply",
+                  "--server-side",
+                  "--field-manager=" + KUBECTL_MANAGER,
+                  "-n",
+                  kubectlNs,
+                  "-f",
+                  folder.toString()),
+              "`kubectl apply --server-side -f` again; CPU of the kubectl process; requests from"
+                  + " the audit log"));
       List<HasMetadata> objects =
           dry.load(
                   new ByteArrayInputStream(
                       String.join("---\n", manifests.values()).getBytes(StandardCharsets.UTF_8)))
               .items();
-      mark = cluster.auditMark();
-      dryCounter.reset();
-      long dryCpu0 = os.getProcessCpuTime();
-      long d0 = System.nanoTime();
-      int dryDrift = DryRunStrategy.pass(dry, kubectlNs, objects, KUBECTL_MANAGER);
-      long dryWall = System.nanoTime() - d0;
-      long dryCpu = os.getProcessCpuTime() - dryCpu0;
-      Map<String, Long> dryClient = dryCounter.snapshot();
-      Map<String, Long> dryAudit = cluster.auditSince(mark, DRY_AGENT);
-      require(dryDrift == 0, "dry-run strategy saw " + dryDrift + " drifted objects");
+      log("dry-run strategies");
+      baselines.addAll(dryRunBaselines(cluster, dry, dryCounter, kubectlNs, objects));
 
-      long libWall = median(walls);
-      long libCpu = median(cpus);
       report.row(
-          "No-op pass, " + n + " objects (wall, median of " + walls.size() + ")",
-          nanos(libWall),
-          "kubectl re-apply",
-          nanos(reapply.wallNanos()),
-          (double) libWall / reapply.wallNanos(),
+          "No-op pass, " + n + " objects (wall, median of " + passes.size() + ")",
+          nanos(noop.wallNanos()),
+          baselines.get(0).name(),
+          nanos(baselines.get(0).cost().wallNanos()),
+          (double) noop.wallNanos() / baselines.get(0).cost().wallNanos(),
           "target: < 1 s at 5,000");
-      report.row(
-          "No-op pass (wall)",
-          nanos(libWall),
-          "dry-run every object",
-          nanos(dryWall),
-          (double) libWall / dryWall,
-          "same client, sequential dry-run SSA per object after one LIST per kind");
-      report.row(
-          "No-op pass (CPU)",
-          nanos(libCpu) + " JVM",
-          "kubectl re-apply",
-          nanos(reapply.cpuNanos()) + " kubectl",
-          (double) libCpu / Math.max(1, reapply.cpuNanos()),
-          "process CPU (OperatingSystemMXBean) vs the kubectl process");
-      report.row(
-          "No-op pass (CPU)",
-          nanos(libCpu) + " JVM",
-          "dry-run every object",
-          nanos(dryCpu) + " JVM",
-          (double) libCpu / Math.max(1, dryCpu),
-          "client side only; the API server's CPU is not counted");
-      report.row(
-          "No-op pass requests (client)",
-          verbs(clientCounts),
-          "dry-run every object (client)",
-          verbs(dryClient),
-          (double) total(clientCounts) / Math.max(1, total(dryClient)),
-          "counted by a fabric8 Interceptor; target: 0 writes, 0 dry runs");
-      report.row(
-          "No-op pass requests (audit log)",
-          verbs(auditCounts),
-          "kubectl re-apply (audit log)",
-          verbs(kubectlAudit),
-          (double) total(auditCounts) / Math.max(1, total(kubectlAudit)),
-          "kube-apiserver `--audit-log-path`, by user agent; dry-run strategy: " + verbs(dryAudit));
-      require(
-          !clientCounts.containsKey("patch")
-              && !clientCounts.containsKey("patch (dry run)")
-              && !clientCounts.containsKey("create")
-              && !clientCounts.containsKey("update"),
-          "no-op pass wrote: " + clientCounts);
+      for (Baseline baseline : baselines.subList(1, baselines.size())) {
+        report.row(
+            "No-op pass (wall)",
+            nanos(noop.wallNanos()),
+            baseline.name(),
+            nanos(baseline.cost().wallNanos()),
+            (double) noop.wallNanos() / baseline.cost().wallNanos(),
+            baseline.note());
+      }
+      for (Baseline baseline : baselines) {
+        report.row(
+            "No-op pass (client CPU)",
+            nanos(noop.cpuNanos()) + " JVM",
+            baseline.name(),
+            nanos(baseline.cost().cpuNanos()),
+            (double) noop.cpuNanos() / Math.max(1, baseline.cost().cpuNanos()),
+            "process CPU (OperatingSystemMXBean); kubectl: its process");
+      }
+      for (Baseline baseline : baselines) {
+        report.row(
+            "No-op pass (API server + etcd CPU)",
+            nanos(noop.serverCpuNanos()),
+            baseline.name(),
+            nanos(baseline.cost().serverCpuNanos()),
+            (double) noop.serverCpuNanos() / Math.max(1, baseline.cost().serverCpuNanos()),
+            "utime + stime of kube-apiserver and etcd from /proc");
+      }
+      for (Baseline baseline : baselines) {
+        report.row(
+            "No-op pass requests (client = audit log)",
+            verbs(noop.requests()),
+            baseline.name(),
+            verbs(baseline.cost().requests()),
+            (double) total(noop.requests()) / Math.max(1, total(baseline.cost().requests())),
+            "fabric8 Interceptor and kube-apiserver `--audit-log-path` by user agent, asserted"
+                + " equal; gitops4j: reads only, asserted");
+      }
       report.row(
           "Heap in steady state, " + n + " objects",
           mib(heapSteady),
@@ -249,6 +249,55 @@ final class KubernetesFigures {
         polling(k8s, git, repo, observer, libNs);
       }
     }
+  }
+
+  /**
+   * One no-op pass of each dry-run strategy over {@code objects}, which {@code namespace} holds in
+   * sync (applied by {@code KUBECTL_MANAGER}), through {@code client}; each must find no drift and
+   * send only its own verbs.
+   */
+  static List<Baseline> dryRunBaselines(
+      AuditedCluster cluster,
+      KubernetesClient client,
+      RequestCounter counter,
+      String namespace,
+      List<HasMetadata> objects)
+      throws Exception {
+    List<Baseline> baselines = new ArrayList<>();
+    baselines.add(
+        new Baseline(
+            "dry-run every object, sequential",
+            Cost.measure(
+                cluster,
+                counter,
+                DRY_AGENT,
+                "sequential dry-run pass",
+                SEQUENTIAL_VERBS,
+                () -> {
+                  int drift =
+                      DryRunStrategy.sequentialPass(client, namespace, objects, KUBECTL_MANAGER);
+                  require(drift == 0, "sequential dry-run pass saw " + drift + " drifted objects");
+                }),
+            "one LIST per kind, then a dry-run SSA per object, one at a time"));
+    for (int concurrency : FLUX_CONCURRENCY) {
+      baselines.add(
+          new Baseline(
+              "Flux kustomize-controller, `--concurrent-ssa " + concurrency + "`",
+              Cost.measure(
+                  cluster,
+                  counter,
+                  DRY_AGENT,
+                  "Flux strategy, concurrency " + concurrency,
+                  FLUX_NOOP_VERBS,
+                  () -> {
+                    int applied =
+                        DryRunStrategy.fluxPass(
+                            client, namespace, objects, KUBECTL_MANAGER, concurrency);
+                    require(applied == 0, "Flux strategy applied " + applied + " objects");
+                  }),
+              "GET + dry-run SSA per object, " + concurrency + " in flight (ssa.ApplyAll)"));
+    }
+    return baselines;
   }
 
   private void selfHealAndWebhook(
@@ -356,7 +405,7 @@ final class KubernetesFigures {
         "one ConfigMap changed in a file:// Git repository; pass over all objects");
   }
 
-  private Engine engine(
+  static Engine engine(
       KubernetesTarget k8s,
       Source source,
       SyncPolicy policy,

@@ -34,7 +34,7 @@ final class RequestCounter implements Interceptor {
           case "POST" -> "create";
           case "PUT" -> "update";
           case "PATCH" -> "patch";
-          case "DELETE" -> "delete";
+          case "DELETE" -> names(path) ? "delete" : "deletecollection";
           default -> method.toLowerCase(java.util.Locale.ROOT);
         };
     return dryRun ? verb + " (dry run)" : verb;
@@ -52,13 +52,16 @@ final class RequestCounter implements Interceptor {
       return true; // discovery and /version read one document
     }
     int rest = parts.length - start;
+    if (rest == 0) {
+      return true; // a group version's discovery document, e.g. /apis/apps/v1
+    }
     if (rest >= 2 && parts[start].equals("namespaces")) {
       return rest == 2 || rest >= 4; // a namespace itself, or namespaces/ns/kind/name
     }
     return rest >= 2;
   }
 
-  /** Counts so far, by verb, sorted. */
+  /** Counts so far, by verb (dry runs apart), sorted. */
   Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
     counts.forEach((verb, count) -> out.put(verb, count.sum()));

@@ -3,14 +3,21 @@ package dev.gitops4j.benchmarks.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the end-to-end harness with tiny sizes against the testbed so it cannot rot. Checks that
- * every row is produced; never checks timings.
+ * Runs the end-to-end harness and the scale series with tiny sizes against the testbed so they
+ * cannot rot. Checks that every row is produced and what each strategy sent, never timings. Every
+ * measured run inside has already been checked by {@link Cost#measure}: the client count equals the
+ * audit log's, verb by verb, and no-op passes sent reads only (see {@link NoopPassChecksIT} for
+ * those checks failing).
  */
 class E2eHarnessSmokeIT {
+
+  /** Requests of a pass that changes nothing, as the table writes them: reads only. */
+  private static final String READS_ONLY = "(get|list|watch) \\d+(, (get|list|watch) \\d+)*";
 
   @TempDir Path work;
 
@@ -30,24 +37,89 @@ class E2eHarnessSmokeIT {
     assertThat(table)
         .contains("| figure | gitops4j | baseline | baseline value | ratio | notes |")
         .contains("| Initial sync, 20 objects (wall) |")
-        .contains("| No-op pass, 20 objects (wall, median of 2) |")
-        .contains("| dry-run every object |")
-        .contains("| No-op pass (CPU) |")
-        .contains("| No-op pass requests (client) |")
-        .contains("| No-op pass requests (audit log) |")
+        .contains("| No-op pass, 20 objects (wall, median of 2) | ")
         .contains("| Heap in steady state, 20 objects |")
         .contains("| Self-heal latency p50 / p95 (3 trials) |")
         .contains("| Commit → applied, webhook (p50 / p95, 2 trials) |")
         .contains("| Terraform first sync, 3 × local_file (median of 3) |")
         .contains("| Terraform no-op pass (median of 7) |");
+    List<String> baselines =
+        List.of(
+            "kubectl re-apply",
+            "dry-run every object, sequential",
+            "Flux kustomize-controller, `--concurrent-ssa 4`",
+            "Flux kustomize-controller, `--concurrent-ssa 8`");
+    for (String figure :
+        List.of(
+            "No-op pass (client CPU)",
+            "No-op pass (API server + etcd CPU)",
+            "No-op pass requests (client = audit log)")) {
+      for (String baseline : baselines) {
+        assertThat(rows(table, figure))
+            .anySatisfy(r -> assertThat(r[3].trim()).isEqualTo(baseline));
+      }
+    }
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
-        .as("header + 12 rows")
-        .isEqualTo(13);
-    // The fast path's promise, counted on the client: an in-sync pass sends no write and no dry
-    // run.
-    String requests =
-        table.lines().filter(l -> l.startsWith("| No-op pass requests (client)")).findFirst().get();
-    assertThat(requests.split("\\|")[2]).doesNotContain("patch").doesNotContain("create");
-    assertThat(requests.split("\\|")[4]).contains("patch (dry run) 20");
+        .as("header + 22 rows")
+        .isEqualTo(23);
+    // What each strategy sent in its no-op pass (client count = audit log).
+    for (String[] row : rows(table, "No-op pass requests (client = audit log)")) {
+      assertThat(row[2].trim()).as("gitops4j").matches(READS_ONLY);
+      switch (row[3].trim()) {
+        case "dry-run every object, sequential" ->
+            assertThat(row[4].trim()).isEqualTo("list 4, patch (dry run) 20");
+        case "kubectl re-apply" -> assertThat(row[4].trim()).contains("patch 20");
+        default -> assertThat(row[4].trim()).isEqualTo("get 20, patch (dry run) 20");
+      }
+    }
+  }
+
+  @Test
+  void scaleSeriesPrintsARowPerSizeAndStrategy() throws Exception {
+    ScaleSeries.Options options =
+        ScaleSeries.Options.parse(
+            "--sizes", "10,15",
+            "--noop-passes", "2",
+            "--kubectl-max", "10",
+            "--work", work.toString());
+
+    String table = new ScaleSeries(options).run();
+
+    assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
+        .as("header + 5 strategies × 2 sizes")
+        .isEqualTo(11);
+    for (int n : List.of(10, 15)) {
+      String[] lib = row(table, n, "gitops4j");
+      assertThat(lib[5].trim()).as("initial sync requests").contains("patch");
+      assertThat(lib[9].trim()).as("no-op requests").matches(READS_ONLY);
+      assertThat(lib[10].trim()).as("heap per object").endsWith(" KB");
+      for (int c : List.of(4, 8)) {
+        String[] flux = row(table, n, "Flux kustomize-controller, `--concurrent-ssa " + c + "`");
+        assertThat(flux[5].trim())
+            .isEqualTo("get " + n + ", patch " + n + ", patch (dry run) " + n);
+        assertThat(flux[9].trim()).isEqualTo("get " + n + ", patch (dry run) " + n);
+      }
+      assertThat(row(table, n, "dry-run every object, sequential")[9].trim())
+          .isEqualTo("list 4, patch (dry run) " + n);
+    }
+    assertThat(row(table, 10, "kubectl")[9].trim()).contains("patch 10");
+    assertThat(row(table, 15, "kubectl")[11]).contains("not run");
+  }
+
+  private static List<String[]> rows(String table, String figure) {
+    return table
+        .lines()
+        .filter(l -> l.startsWith("| " + figure + " |"))
+        .map(l -> l.split("\\|"))
+        .toList();
+  }
+
+  private static String[] row(String table, int objects, String strategy) {
+    return table
+        .lines()
+        .filter(l -> l.startsWith("| " + objects + " | " + strategy + " |"))
+        .map(l -> l.split("\\|"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row for " + strategy + " at " + objects));
   }
 }
