@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Sensitive Terraform values never leak, over a whole run against real OpenTofu with every log line
  * captured at TRACE: a {@code sensitive} variable and a {@code sensitive} output (a generated
- * password) are applied, and a hand edit that put another value into the variable's file is healed.
- * The run ({@link SensitiveLogRun}) is a JVM of its own started with the root log level at TRACE,
- * and its whole output is the captured log. No value (nor its base64 form) may appear in any log
- * line, the history, the pass results, step messages, drift reports, rendered diffs, events or
- * outputs.
+ * password) are applied, a hand edit that put another value into the variable's file is healed, and
+ * an apply fails with a provider error that quotes the variable's value. The run ({@link
+ * SensitiveLogRun}) is a JVM of its own started with the root log level at TRACE, and its whole
+ * output is the captured log. No value (nor its base64 form) may appear in any log line, the
+ * history, the pass results, step messages, drift reports, rendered diffs, events or outputs.
  */
 class SensitiveLogCaptureIT {
 
@@ -68,6 +68,11 @@ class SensitiveLogCaptureIT {
     String dump = Files.readString(dir.resolve("dump.txt"), StandardCharsets.UTF_8);
     assertThat(history).contains("SYNCED");
     assertThat(dump).contains("<sensitive:").contains("diff: ");
+    assertThat(dump)
+        .as("the provider error was recorded, its quote of the token redacted")
+        .contains("is a directory")
+        .contains("<redacted>");
+    assertThat(history).contains("FAILED");
     for (String value : values) {
       String b64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
       for (String[] place :

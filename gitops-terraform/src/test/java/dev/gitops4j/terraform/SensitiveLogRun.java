@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * The run of {@link SensitiveLogCaptureIT} in its own JVM, with every logger at TRACE: real
  * OpenTofu applies a configuration with a {@code sensitive} variable (written to a {@code
  * local_sensitive_file}) and a {@code sensitive} output (a {@code random_password}), heals a hand
- * edit that put another value into that file. Writes results, step messages, drift reports,
- * rendered diffs, events and outputs to {@code dump.txt}; the history goes to {@code
- * history.jsonl}. Prints a {@code STEP} line per stage and exits 0 when every stage went as
- * expected.
+ * edit that put another value into that file, then fails an apply whose provider error quotes the
+ * variable's value. Writes results, step messages, drift reports, rendered diffs, events and
+ * outputs to {@code dump.txt}; the history goes to {@code history.jsonl}. Prints a {@code STEP}
+ * line per stage and exits 0 when every stage went as expected.
  *
  * <p>Arguments: work folder, the sensitive token, the hand-edited value.
  */
@@ -100,7 +100,22 @@ public final class SensitiveLogRun {
             healed.status() == PassStatus.SYNCED
                 && token.equals(Files.readString(file, StandardCharsets.UTF_8));
         System.out.println("STEP heal " + healed.status() + " " + back);
-        ok = created && back;
+
+        // A provider error that quotes the secret: the file's path is the token, and a folder
+        // of that name is in the way, so the provider answers "open <out>/<token>: is a directory".
+        Files.createDirectories(out.resolve(token));
+        Map<String, String> failing = config();
+        failing.put(
+            "failing.tf",
+            "resource \"local_file\" \"in_the_way\" {\n"
+                + "  filename = \"${var.out}/${var.token}\"\n"
+                + "  content  = \"x\"\n"
+                + "}\n");
+        repo.commit(failing);
+        PassResult failed = pass(engine, app, dump, tofu);
+        boolean refused = failed.status() == PassStatus.FAILED;
+        System.out.println("STEP provider-error " + failed.status() + " " + refused);
+        ok = created && back && refused;
       }
     }
     Files.write(work.resolve("dump.txt"), dump, StandardCharsets.UTF_8);

@@ -64,7 +64,7 @@ final class ApplyRun {
     if (result.exit() != 0) {
       error =
           errors.isEmpty()
-              ? "apply failed: " + BinaryRunner.lastLines(result.stderr() + result.stdout(), 20)
+              ? "apply failed: " + owner.runner().failureText(result)
               : String.join("; ", errors.stream().map(UiStream::describe).toList());
       // Config errors cannot happen for a saved plan; provider and lock errors may pass.
       retryable = true;

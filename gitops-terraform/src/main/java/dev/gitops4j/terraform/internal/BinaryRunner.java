@@ -37,14 +37,15 @@ public final class BinaryRunner {
   private final Map<String, String> environment;
   private final Duration timeout;
   private final Duration grace;
+  private final Redactor redactor;
 
   /**
    * Result of one command.
    *
    * @param exit exit code
-   * @param stdout standard output (for {@code -json} UI streams: the raw lines)
-   * @param stderr standard error
-   * @param messages the UI stream messages, when the command ran with {@code -json}
+   * @param stdout standard output (for {@code -json} UI streams: the lines, redacted)
+   * @param stderr standard error, redacted
+   * @param messages the UI stream messages, redacted, when the command ran with {@code -json}
    */
   public record Result(int exit, String stdout, String stderr, List<JsonNode> messages) {}
 
@@ -54,6 +55,17 @@ public final class BinaryRunner {
     this.environment = Map.copyOf(environment);
     this.timeout = timeout;
     this.grace = grace;
+    this.redactor =
+        new Redactor(
+            environment.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("TF_VAR_"))
+                .map(Map.Entry::getValue)
+                .toList());
+  }
+
+  /** What keeps secret values out of this CLI's messages. */
+  public Redactor redactor() {
+    return redactor;
   }
 
   public Path binary() {
@@ -99,7 +111,7 @@ public final class BinaryRunner {
     Thread outReader =
         onMessage == null
             ? reader(process.getInputStream(), stdout, what)
-            : lineReader(process.getInputStream(), stdout, messages, onMessage, what);
+            : lineReader(process.getInputStream(), stdout, messages, onMessage, what, redactor);
     Thread errReader = reader(process.getErrorStream(), stderr, what);
     boolean finished;
     try {
@@ -117,7 +129,7 @@ public final class BinaryRunner {
     join(outReader);
     join(errReader);
     String out = stdout.toString(StandardCharsets.UTF_8);
-    String err = stderr.toString(StandardCharsets.UTF_8);
+    String err = redactor.redact(stderr.toString(StandardCharsets.UTF_8));
     synchronized (messages) {
       return new Result(process.exitValue(), out, err, List.copyOf(messages));
     }
@@ -184,7 +196,8 @@ public final class BinaryRunner {
       ByteArrayOutputStream sink,
       List<JsonNode> messages,
       Consumer<JsonNode> onMessage,
-      String what) {
+      String what,
+      Redactor redactor) {
     Thread thread =
         new Thread(
             () -> {
@@ -192,17 +205,21 @@ public final class BinaryRunner {
                   new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                  byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                  JsonNode message = null;
+                  if (line.startsWith("{")) {
+                    try {
+                      message = redactor.redact(JSON.readTree(line));
+                    } catch (IOException e) {
+                      message = null;
+                    }
+                  }
+                  String kept =
+                      message == null ? redactor.redact(line) : JSON.writeValueAsString(message);
+                  byte[] bytes = (kept + "\n").getBytes(StandardCharsets.UTF_8);
                   if (sink.size() + bytes.length <= MAX_OUTPUT) {
                     sink.write(bytes, 0, bytes.length);
                   }
-                  if (!line.startsWith("{")) {
-                    continue;
-                  }
-                  JsonNode message;
-                  try {
-                    message = JSON.readTree(line);
-                  } catch (IOException e) {
+                  if (message == null) {
                     continue;
                   }
                   synchronized (messages) {
@@ -226,7 +243,12 @@ public final class BinaryRunner {
     return thread;
   }
 
-  /** The last {@code count} lines of a command's output, for error messages. */
+  /** The last lines of a failed command's output, redacted, for error messages. */
+  String failureText(Result result) {
+    return redactor.redact(lastLines(result.stderr() + result.stdout(), 20));
+  }
+
+  /** The last {@code count} lines of a command's output. */
   static String lastLines(String text, int count) {
     List<String> lines = text.strip().lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));

@@ -118,11 +118,11 @@ final class Configuration {
     return rendered != null && rendered.revision().equals(revision) ? origins : Origins.none();
   }
 
-  static List<Problem> validationProblems(String validateJson) {
+  static List<Problem> validationProblems(String validateJson, Redactor redactor) {
     List<Problem> problems = new ArrayList<>();
     JsonNode result;
     try {
-      result = JSON.readTree(validateJson);
+      result = redactor.redact(JSON.readTree(validateJson));
     } catch (IOException e) {
       return problems;
     }
@@ -220,13 +220,12 @@ final class Configuration {
         // init has no -json in every supported version; validate -json locates config errors.
         BinaryRunner.Result validate =
             owner.runner().run(work, List.of("validate", "-json", "-no-color"));
-        List<Problem> problems = validationProblems(validate.stdout());
+        List<Problem> problems = validationProblems(validate.stdout(), owner.runner().redactor());
         if (!problems.isEmpty() && problems.stream().allMatch(p -> p.origin().line() > 0)) {
           throw new ConfigurationError(problems);
         }
         // Mirror, network, backend or lock trouble: transient as far as we can tell.
-        String text = (init.stderr() + "\n" + init.stdout()).strip();
-        throw new TargetException("init failed: " + BinaryRunner.lastLines(text, 20), true);
+        throw new TargetException("init failed: " + owner.runner().failureText(init), true);
       }
       Files.writeString(marker, hash);
       initialized = true;

@@ -60,7 +60,7 @@ final class Plans {
             .run(owner.path(), args, message -> UiStream.dispatch(message, settings.listener()));
     if (result.exit() != 0 && result.exit() != 2) {
       delete(file);
-      throw failure("plan", result);
+      throw failure("plan", result, owner.runner());
     }
     PlanView view;
     try {
@@ -84,11 +84,12 @@ final class Plans {
     BinaryRunner.Result show =
         owner.runner().run(owner.path(), List.of("show", "-json", "-no-color", file.toString()));
     if (show.exit() != 0) {
-      throw new TargetException(
-          "show -json failed: " + BinaryRunner.lastLines(show.stderr() + show.stdout(), 20), true);
+      throw new TargetException("show -json failed: " + owner.runner().failureText(show), true);
     }
     try {
-      return PlanView.parse(JSON.readTree(show.stdout()));
+      JsonNode plan = JSON.readTree(show.stdout());
+      owner.runner().redactor().learn(plan);
+      return PlanView.parse(plan);
     } catch (IOException e) {
       throw new TargetException("show -json printed no JSON: " + e.getMessage(), true, e);
     }
@@ -120,11 +121,11 @@ final class Plans {
   }
 
   /** Classifies a failed plan: lock and provider errors are transient, configuration errors not. */
-  static TargetException failure(String command, BinaryRunner.Result result) {
+  static TargetException failure(String command, BinaryRunner.Result result, BinaryRunner runner) {
     List<JsonNode> errors = UiStream.errors(result.messages());
     String text =
         errors.isEmpty()
-            ? BinaryRunner.lastLines(result.stderr() + result.stdout(), 20)
+            ? runner.failureText(result)
             : String.join("; ", errors.stream().map(UiStream::describe).toList());
     if (UiStream.isLockError(errors, result.stderr())) {
       return new TargetException(command + " failed: the state is locked: " + text, true);

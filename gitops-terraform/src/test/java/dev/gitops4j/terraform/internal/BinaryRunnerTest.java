@@ -7,6 +7,7 @@ import dev.gitops4j.model.TargetException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,5 +72,32 @@ class BinaryRunnerTest {
     BinaryRunner.Result result = runner.run(dir, List.of("-u", "UNSET_ME"));
     assertThat(result.exit()).isZero();
     assertThat(result.stdout()).contains("TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_VAR_x=1");
+  }
+
+  @Test
+  void secretsOfVariablesSetFromCodeAreRedactedFromMessagesStderrAndFailureText() throws Exception {
+    BinaryRunner runner =
+        new BinaryRunner(
+            Paths.get("/bin/sh"),
+            Map.of("TF_VAR_token", "tok-6e0c1a"),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5));
+    List<String> seen = new ArrayList<>();
+    String script =
+        "echo '{\"type\":\"diagnostic\",\"diagnostic\":{\"severity\":\"error\","
+            + "\"summary\":\"failed\",\"detail\":\"open /d/'$TF_VAR_token'/f\"}}';"
+            + " echo 'plain '$TF_VAR_token; echo \"stderr $TF_VAR_token\" >&2; exit 1";
+
+    BinaryRunner.Result result =
+        runner.run(dir, List.of("-c", script), message -> seen.add(message.toString()));
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.messages()).hasSize(1);
+    assertThat(result.messages().get(0).path("diagnostic").path("detail").asText())
+        .isEqualTo("open /d/<redacted>/f");
+    assertThat(seen).hasSize(1).allSatisfy(m -> assertThat(m).doesNotContain("tok-6e0c1a"));
+    assertThat(result.stdout()).contains("plain <redacted>").doesNotContain("tok-6e0c1a");
+    assertThat(result.stderr()).isEqualTo("stderr <redacted>\n");
+    assertThat(runner.failureText(result)).contains("<redacted>").doesNotContain("tok-6e0c1a");
   }
 }

@@ -28,7 +28,7 @@ class ConfigurationTest {
             + "\"summary\":\"Unsupported argument\",\"detail\":\"An argument named \\\"x\\\" is"
             + " not expected here.\",\"range\":{\"filename\":\"mod/main.tf\",\"start\":{\"line\":7,"
             + "\"column\":3}}},{\"severity\":\"warning\",\"summary\":\"Deprecated\"}]}";
-    List<Problem> problems = Configuration.validationProblems(validate);
+    List<Problem> problems = Configuration.validationProblems(validate, new Redactor(List.of()));
     assertThat(problems).hasSize(1);
     assertThat(problems.get(0).origin()).isEqualTo(new Origin("mod/main.tf", 7, 3));
     assertThat(problems.get(0).toString()).startsWith("mod/main.tf:7:3: Unsupported argument");
