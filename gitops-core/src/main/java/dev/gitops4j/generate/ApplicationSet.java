@@ -274,6 +274,14 @@ public final class ApplicationSet implements AutoCloseable {
     engine.register(deletion);
     deleting.put(app.name(), deletion);
     CompletableFuture<PassResult> pass = engine.trigger(app.name());
+    if (pass.isDone() && !pass.isCompletedExceptionally()) {
+      // Ran already (an engine that passes on the caller's thread): finish it before returning.
+      if (deleted(pass.join())) {
+        finishDeletion(app.name(), deletion);
+      }
+      return;
+    }
+    // Off the engine's thread: finishing takes this set's lock.
     pass.whenCompleteAsync(
         (result, error) -> {
           if (result != null && deleted(result)) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
- * A root module output as printed by the last apply (its {@code outputs} message).
+ * A root module output of the state, as the last plan or apply saw it.
  *
  * @param name output name
  * @param value the value; for sensitive outputs a redaction marker (the CLI does not print their

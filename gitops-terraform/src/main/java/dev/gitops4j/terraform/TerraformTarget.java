@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -136,9 +137,29 @@ public final class TerraformTarget implements AutoCloseable {
     return directory.binary();
   }
 
-  /** Root outputs as read after the last apply; sensitive values are redaction markers. */
+  /**
+   * Root outputs of the state as last seen (by each plan's refresh and each apply), empty before
+   * the first plan of this process; sensitive values are redaction markers.
+   */
   public Map<String, TerraformOutput> outputs() {
     return directory.outputs();
+  }
+
+  /**
+   * The non-sensitive root outputs as variables for an application that depends on this one, for
+   * instance a Kubernetes target's substitution: strings as they are, other values as compact JSON.
+   * Sensitive outputs are left out, since their values are never read.
+   */
+  public Map<String, String> outputVariables() {
+    Map<String, String> variables = new TreeMap<>();
+    for (TerraformOutput output : outputs().values()) {
+      if (!output.sensitive()) {
+        variables.put(
+            output.name(),
+            output.value().isTextual() ? output.value().asText() : output.value().toString());
+      }
+    }
+    return variables;
   }
 
   /** Where the configuration is materialized and the CLI runs. */

@@ -146,16 +146,19 @@ public final class Reconciler {
     }
     pass.revision = resolve(pass);
     MDC.put("revision", pass.revision);
-    pass.inputs = externalInputs(rt, pass.revision);
-    AppRuntime.PermanentFailure known = rt.permanentFailure;
-    if (known != null
-        && known.revision().equals(pass.revision)
-        && known.inputs().equals(pass.inputs)
-        && !PolicyGate.isExplicit(pass.trigger)) {
-      throw new PassFailure(
-          known.message() + " (not retried until the revision changes)", false, null, true);
+    AppRuntime.Rendered rendered;
+    try {
+      rendered = render(pass);
+    } catch (PassFailure failure) {
+      // Rendering may read what a dependency has not produced yet (a Terraform output, say).
+      String waitingFor = app.dependsOn().isEmpty() ? null : dependencies.waitingFor(app, peers);
+      if (waitingFor == null) {
+        throw failure;
+      }
+      pass.error =
+          waitingFor + "; until then the revision does not render: " + failure.getMessage();
+      return pass.finish(PassStatus.WAITING);
     }
-    AppRuntime.Rendered rendered = render(rt, pass.revision, pass.inputs);
     pass.commit = rendered.commit();
 
     Target target = app.target();
@@ -487,6 +490,21 @@ public final class Reconciler {
     } catch (RuntimeException e) {
       throw new PassFailure("renderer failed resolving its inputs: " + e, true, e);
     }
+  }
+
+  /** The desired state of the pass's revision, with what the renderer reads besides it. */
+  private AppRuntime.Rendered render(Pass pass) throws PassFailure {
+    AppRuntime rt = pass.rt;
+    pass.inputs = externalInputs(rt, pass.revision);
+    AppRuntime.PermanentFailure known = rt.permanentFailure;
+    if (known != null
+        && known.revision().equals(pass.revision)
+        && known.inputs().equals(pass.inputs)
+        && !PolicyGate.isExplicit(pass.trigger)) {
+      throw new PassFailure(
+          known.message() + " (not retried until the revision changes)", false, null, true);
+    }
+    return render(rt, pass.revision, pass.inputs);
   }
 
   private AppRuntime.Rendered render(AppRuntime rt, String revision, String inputs)

@@ -386,7 +386,11 @@ public final class Scheduler {
     dispatch();
   }
 
-  /** A dependency got to a synced, healthy state: passes that wait for it run now. */
+  /**
+   * A dependency got to a synced, healthy state: passes that wait for it run now, and when it wrote
+   * (a new revision, say) every dependent runs, since it may render from what was written (a
+   * Terraform output, for instance).
+   */
   private void wakeDependents(AppRuntime dependency, PassResult result) {
     boolean ready =
         (result.status() == PassStatus.SYNCED || result.status() == PassStatus.IN_SYNC)
@@ -408,7 +412,9 @@ public final class Scheduler {
       }
       PassResult last = rt.lastResult;
       // A pass in flight may be deciding to wait right now: it gets one more pass.
-      if (!idle || (last != null && last.status() == PassStatus.WAITING)) {
+      if (!idle
+          || (last != null && last.status() == PassStatus.WAITING)
+          || result.status() == PassStatus.SYNCED) {
         request(rt, Trigger.INTERVAL);
       }
     }

@@ -71,12 +71,19 @@ public final class KubeRenderer implements Renderer {
   }
 
   /**
-   * The chart a release from a repository or registry renders now (name, version, digest), so the
-   * engine renders again when it moved and records it; empty otherwise.
+   * What the render reads besides the revision, so the engine renders again when it changed and
+   * records it: the chart a release from a repository or registry resolves to now (name, version,
+   * digest), or the substitution variables (names and a keyed digest of the values); else empty.
    */
   @Override
   public String externalInputs() throws InvalidDesiredStateException, TargetException {
-    return remoteChart == null ? "" : remoteChart.resolve().describe();
+    if (remoteChart != null) {
+      return remoteChart.resolve().describe();
+    }
+    if (release == null && settings.substitution() != null) {
+      return Substitutor.fingerprint(Substitutor.variables(settings.substitution()));
+    }
+    return "";
   }
 
   /** How many times helm ran for this renderer. */

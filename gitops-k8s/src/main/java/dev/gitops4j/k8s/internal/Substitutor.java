@@ -11,9 +11,15 @@ import dev.gitops4j.render.ManifestDecoder;
 import dev.gitops4j.source.Snapshot;
 import dev.gitops4j.source.SourceFile;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Applies a {@link Substitution} to the manifest files of a rendered snapshot, document by document
@@ -23,7 +29,53 @@ final class Substitutor {
 
   private static final ManifestDecoder DECODER = ManifestDecoder.ofDefaults();
 
+  // Keyed per process so that a fingerprint recorded in the history cannot be used to guess a
+  // low-entropy value; it only has to tell apart the variables of two passes of one process.
+  private static final byte[] FINGERPRINT_KEY = randomKey();
+
   private Substitutor() {}
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /**
+   * The variables {@code substitution} gives now.
+   *
+   * @throws TargetException (retryable) when a variable source fails: the revision is not to blame
+   */
+  static Map<String, String> variables(Substitution substitution) throws TargetException {
+    try {
+      return substitution.variables();
+    } catch (RuntimeException e) {
+      // The message of our own checks names the variable; a source's own failure only its type.
+      String reason = e instanceof IllegalStateException ? e.getMessage() : e.getClass().getName();
+      throw new TargetException("substitution variables unavailable: " + reason, true);
+    }
+  }
+
+  /**
+   * What the engine records as this renderer's external input: the variable names and a keyed
+   * digest of their values (never the values), so a changed value renders the revision again.
+   */
+  static String fingerprint(Map<String, String> variables) {
+    StringBuilder canonical = new StringBuilder();
+    new TreeMap<>(variables)
+        .forEach((name, value) -> canonical.append(name).append('=').append(value).append('\0'));
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(FINGERPRINT_KEY, "HmacSHA256"));
+      byte[] digest = mac.doFinal(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return "variables "
+          + String.join(",", new TreeMap<>(variables).keySet())
+          + " hmac:"
+          + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
+    }
+  }
 
   /**
    * {@code snapshot} with variables substituted; the same instance when no file uses any.
@@ -42,14 +94,7 @@ final class Substitutor {
         continue;
       }
       if (variables == null) {
-        try {
-          variables = substitution.variables();
-        } catch (RuntimeException e) {
-          // The message of our own checks names the variable; a source's own failure only its type.
-          String reason =
-              e instanceof IllegalStateException ? e.getMessage() : e.getClass().getName();
-          throw new TargetException("substitution variables unavailable: " + reason, true);
-        }
+        variables = variables(substitution);
       }
       SourceFile substituted = substitute(file, variables, substitution.strict(), problems);
       changed |= substituted != file;

@@ -198,4 +198,16 @@ class SubstitutorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not-valid");
   }
+
+  @Test
+  void theFingerprintNamesTheVariablesAndChangesWithAValueButNeverShowsIt() {
+    String before = Substitutor.fingerprint(Map.of("endpoint", "db-1.internal", "port", "5432"));
+    String same =
+        Substitutor.fingerprint(new HashMap<>(Map.of("port", "5432", "endpoint", "db-1.internal")));
+    String after = Substitutor.fingerprint(Map.of("endpoint", "db-2.internal", "port", "5432"));
+
+    assertThat(before).isEqualTo(same).startsWith("variables endpoint,port hmac:");
+    assertThat(after).isNotEqualTo(before);
+    assertThat(before + after).doesNotContain("db-1", "db-2", "5432");
+  }
 }

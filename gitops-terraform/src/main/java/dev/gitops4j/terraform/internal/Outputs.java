@@ -1,6 +1,7 @@
 package dev.gitops4j.terraform.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.gitops4j.terraform.TerraformOutput;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -8,38 +9,55 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The root outputs printed by the last apply, read from its {@code outputs} message (the CLI leaves
- * out the values of sensitive outputs there; they are marked, never read). Thread-safe.
+ * The root outputs of the state as last seen: the refreshed prior state of each plan, then the
+ * {@code outputs} message of each apply. Reading plans too means a process that restarted, or whose
+ * passes found nothing to apply, still knows them. Sensitive values are never kept, only a marker
+ * that does not change with the value. Thread-safe.
  */
 final class Outputs {
 
+  private static final JsonNode SENSITIVE = SensitiveValues.marker(MissingNode.getInstance());
+
   private volatile Map<String, TerraformOutput> outputs = Map.of();
+  private volatile boolean known;
 
   /** Keeps the outputs of an apply's UI stream, if it printed them. */
   void read(List<JsonNode> messages) {
     for (JsonNode message : messages) {
-      if (!"outputs".equals(message.path("type").asText())) {
-        continue;
+      if ("outputs".equals(message.path("type").asText())) {
+        outputs = parse(message.path("outputs"));
+        known = true;
       }
-      Map<String, TerraformOutput> read = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it =
-              message.path("outputs").properties().iterator();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
-        boolean sensitive = entry.getValue().path("sensitive").asBoolean(false);
-        JsonNode value = entry.getValue().path("value");
-        read.put(
-            entry.getKey(),
-            new TerraformOutput(
-                entry.getKey(),
-                sensitive ? SensitiveValues.marker(value) : value.deepCopy(),
-                sensitive));
-      }
-      outputs = Map.copyOf(read);
     }
+  }
+
+  /** Keeps the outputs of a {@code show -json} plan's prior state, when there is a state. */
+  void readState(JsonNode plan) {
+    JsonNode state = plan.path("prior_state");
+    if (!state.isMissingNode()) {
+      outputs = parse(state.path("values").path("outputs"));
+    }
+    known = true;
+  }
+
+  /** Whether a plan or an apply of this process told the outputs (none yet after a restart). */
+  boolean known() {
+    return known;
   }
 
   Map<String, TerraformOutput> get() {
     return outputs;
+  }
+
+  private static Map<String, TerraformOutput> parse(JsonNode entries) {
+    Map<String, TerraformOutput> read = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = entries.properties().iterator();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      boolean sensitive = entry.getValue().path("sensitive").asBoolean(false);
+      JsonNode value = sensitive ? SENSITIVE : entry.getValue().path("value").deepCopy();
+      read.put(entry.getKey(), new TerraformOutput(entry.getKey(), value, sensitive));
+    }
+    return Map.copyOf(read);
   }
 }

@@ -36,7 +36,7 @@ final class Plans {
   /**
    * Plans {@code revision}, which must be materialized. A plan without changes is read from the UI
    * stream alone (identities only), which saves a process start per in-sync pass, unless {@code
-   * readValues} asks for the attribute values.
+   * readValues} asks for the attribute values or the outputs are not known yet.
    */
   SavedPlan plan(String revision, PlanMode mode, boolean readValues) throws TargetException {
     WorkingDirectory.createOwnerOnly(dir);
@@ -64,7 +64,9 @@ final class Plans {
     }
     PlanView view;
     try {
-      view = result.exit() == 0 && !readValues ? PlanView.unchanged(result.messages()) : show(file);
+      // The first plan of a process reads the values anyway: the outputs come with them.
+      boolean values = readValues || !owner.outputReader().known();
+      view = result.exit() == 0 && !values ? PlanView.unchanged(result.messages()) : show(file);
     } catch (TargetException e) {
       delete(file);
       throw e;
@@ -89,6 +91,7 @@ final class Plans {
     try {
       JsonNode plan = JSON.readTree(show.stdout());
       owner.runner().redactor().learn(plan);
+      owner.outputReader().readState(plan);
       return PlanView.parse(plan);
     } catch (IOException e) {
       throw new TargetException("show -json printed no JSON: " + e.getMessage(), true, e);

@@ -97,6 +97,10 @@ public final class WorkingDirectory {
     return runner;
   }
 
+  Outputs outputReader() {
+    return outputs;
+  }
+
   /** Runs {@code version} once and checks the CLI is OpenTofu or Terraform 1.5 or newer. */
   public TerraformBinary binary() throws TargetException {
     TerraformBinary checked = binary;
@@ -176,7 +180,7 @@ public final class WorkingDirectory {
     plans.discardAll();
   }
 
-  /** Root outputs as read after the last apply. */
+  /** Root outputs of the state as last seen by a plan or an apply. */
   public Map<String, TerraformOutput> outputs() {
     return outputs.get();
   }

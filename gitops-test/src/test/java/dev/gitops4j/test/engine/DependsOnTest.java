@@ -13,8 +13,12 @@ import dev.gitops4j.engine.Target;
 import dev.gitops4j.engine.TargetSession;
 import dev.gitops4j.model.Health;
 import dev.gitops4j.model.HealthStatus;
+import dev.gitops4j.model.Origin;
+import dev.gitops4j.model.Problem;
 import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.render.InvalidDesiredStateException;
 import dev.gitops4j.render.ManifestRenderer;
+import dev.gitops4j.render.Renderer;
 import dev.gitops4j.source.InMemorySource;
 import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.InMemoryTarget;
@@ -153,8 +157,7 @@ class DependsOnTest {
     shopRepo.commit(configMap("shop", "web", "1"));
     try (Engine engine = engine(infraApp(), shopApp("infra"))) {
       engine.trigger("infra").get(30, TimeUnit.SECONDS);
-      engine.trigger("shop").get(30, TimeUnit.SECONDS);
-      assertThat(last("shop").status()).isEqualTo(PassStatus.SYNCED);
+      assertThat(last("shop").status()).as("woken by infra's writes").isEqualTo(PassStatus.SYNCED);
 
       // Both repositories move together; the dependent runs first.
       String infraV2 = infraRepo.commit(configMap("infra", "ingress", "2"));
@@ -169,6 +172,83 @@ class DependsOnTest {
       assertThat(last("infra").revision()).isEqualTo(infraV2);
       assertThat(last("shop").status()).isEqualTo(PassStatus.SYNCED);
       assertThat(shopTarget.get(SHOP).orElseThrow().at("/data/value").asText()).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void aDependencyThatWritesGivesEachDependentAPassAndOneInSyncDoesNot() throws Exception {
+    infraRepo.commit(configMap("infra", "ingress", "1"));
+    shopRepo.commit(configMap("shop", "web", "1"));
+    try (Engine engine = engine(infraApp(), shopApp("infra"))) {
+      engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      assertThat(last("shop").status()).isEqualTo(PassStatus.SYNCED);
+      results.clear();
+
+      assertThat(engine.trigger("infra").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.IN_SYNC);
+      assertThat(results).extracting(PassResult::application).containsExactly("infra");
+
+      // What the dependency writes may be what the dependent renders from: it runs again.
+      infraRepo.commit(configMap("infra", "ingress", "2"));
+      assertThat(engine.trigger("infra").get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(PassStatus.SYNCED);
+      assertThat(results.stream().map(r -> r.application() + ":" + r.status()))
+          .containsExactly("infra:IN_SYNC", "infra:SYNCED", "shop:IN_SYNC");
+    }
+  }
+
+  @Test
+  void aRevisionThatRendersOnlyFromWhatItsDependencyWroteWaitsInsteadOfFailing() throws Exception {
+    infraRepo.commit(configMap("infra", "ingress", "1"));
+    shopRepo.commit(configMap("shop", "web", "1"));
+    // Stands for a renderer reading a dependency's product, as substitution of Terraform outputs.
+    Renderer needsIngress =
+        snapshot -> {
+          if (!infraTarget.contains(INGRESS)) {
+            throw new InvalidDesiredStateException(
+                new Problem(Origin.of("web.yaml", 1), "variable ingress is not defined"));
+          }
+          return ManifestRenderer.ofDefaults().render(snapshot);
+        };
+    Application shop =
+        Application.builder("shop")
+            .source(shopRepo)
+            .target(
+                Target.builder("memory")
+                    .renderer(needsIngress)
+                    .sessions(
+                        TargetSession.of(shopTarget, StructuralDiffer.ofDefaults(), shopTarget))
+                    .inventoryStore(shopTarget.inventoryStore())
+                    .build())
+            .interval(Duration.ofHours(1))
+            .dependsOn("infra")
+            .build();
+    try (Engine engine = engine(infraApp(), shop)) {
+      PassResult first = engine.trigger("shop").get(30, TimeUnit.SECONDS);
+      assertThat(first.status()).isEqualTo(PassStatus.WAITING);
+      assertThat(first.error())
+          .startsWith("waits for infra: it has not run yet; until then the revision does not")
+          .contains("web.yaml:1: variable ingress is not defined");
+      assertThat(last("shop").status()).isEqualTo(PassStatus.SYNCED);
+      assertThat(shopTarget.contains(SHOP)).isTrue();
+    }
+    // Without a dependency to wait for, the same failure fails the pass.
+    infraTarget.deleteOutOfBand(INGRESS);
+    try (Engine engine =
+        engine(
+            Application.builder("alone")
+                .source(shopRepo)
+                .target(
+                    Target.builder("memory")
+                        .renderer(needsIngress)
+                        .sessions(
+                            TargetSession.of(shopTarget, StructuralDiffer.ofDefaults(), shopTarget))
+                        .inventoryStore(shopTarget.inventoryStore())
+                        .build())
+                .interval(Duration.ofHours(1))
+                .build())) {
+      PassResult alone = engine.trigger("alone").get(30, TimeUnit.SECONDS);
+      assertThat(alone.status()).isEqualTo(PassStatus.FAILED);
     }
   }
 
