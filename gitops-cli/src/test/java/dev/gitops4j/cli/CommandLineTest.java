@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +104,7 @@ class CommandLineTest {
     assertThat(run.err())
         .contains(file + ":5:")
         .contains("unknown key 'polcy'")
-        .contains("name, policy, source, target");
+        .contains("dependsOn, name, policy, source, syncWindows, target, waveHealth");
   }
 
   @Test
@@ -120,6 +121,41 @@ class CommandLineTest {
     Run run = Run.of("plan", "--config", file.toString(), "--state-dir", dir.toString());
     assertThat(run.exitCode()).isEqualTo(Main.ERROR);
     assertThat(run.err()).contains(file + ":5:").contains("application 'b'");
+  }
+
+  @Test
+  void deliveryRulesThatCannotHoldAreNamedWithTheApplicationsLine() throws IOException {
+    String app = "  - name: %s\n    source: {url: file:///x}\n    target: {type: k8s}\n";
+    Map<String, String> cases =
+        Map.of(
+            "    dependsOn: [absent]\n",
+            "depends on 'absent', which the file does not declare",
+            "    syncWindows: [{kind: freeze, schedule: '0 0 * * *', duration: 1h, zone: UTC}]\n",
+            "sync window kind 'freeze' (expected allow or deny)",
+            "    syncWindows: [{kind: deny, schedule: '0 0 * * *', duration: 1h, zone: Mars/Base}]\n",
+            "sync window zone 'Mars/Base' is not a time zone",
+            "    syncWindows: [{kind: deny, schedule: '61 0 * * *', duration: 1h, zone: UTC}]\n",
+            "sync window '61 0 * * *' is not a cron schedule",
+            "    syncWindows: [{kind: deny, schedule: '0 0 * * *', zone: UTC}]\n",
+            "a sync window needs 'kind' (allow or deny), 'schedule', 'duration' and 'zone'",
+            "    waveHealth: {poll: 5s}\n",
+            "waveHealth needs 'timeout'");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path file = write("applications:\n" + app.formatted("a") + app.formatted("b") + c.getKey());
+      Run run = Run.of("plan", "--config", file.toString(), "--state-dir", dir.toString());
+      assertThat(run.exitCode()).as(c.getKey()).isEqualTo(Main.ERROR);
+      assertThat(run.err()).as(c.getKey()).contains(file + ":5:").contains(c.getValue());
+    }
+    Path cycle =
+        write(
+            "applications:\n"
+                + app.formatted("a")
+                + "    dependsOn: [b]\n"
+                + app.formatted("b")
+                + "    dependsOn: [a]\n");
+    Run run = Run.of("plan", "--config", cycle.toString(), "--state-dir", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(Main.ERROR);
+    assertThat(run.err()).contains("dependency cycle: a -> b -> a");
   }
 
   @Test

@@ -267,6 +267,61 @@ class KubernetesCliIT {
   }
 
   @Test
+  void aConfigFileSyncsDependenciesFirstAndADenyWindowHoldsASync() throws IOException {
+    String ns = "cli-deps";
+    try (GitRepoFixture repo = GitRepoFixture.create(dir.resolve("repo"))) {
+      repo.commit(
+          "first",
+          Map.of(
+              "base/namespace.yaml",
+              "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n",
+              "web/config.yaml",
+              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\n  namespace: "
+                  + ns
+                  + "\ndata:\n  greeting: hello\n"));
+      String target =
+          "    target: {type: k8s, options: {kubeconfig: "
+              + kubeconfig
+              + ", namespace: "
+              + ns
+              + "}}\n";
+      String web =
+          "  - name: shop\n"
+              + "    source: {url: '"
+              + repo.uri()
+              + "', path: web}\n"
+              + target
+              + "    dependsOn: [platform]\n"
+              + "    syncWindows:\n"
+              + "      - {kind: deny, schedule: '* * * * *', duration: 1h, zone: Europe/Berlin%s}\n";
+      String base =
+          "  - name: platform\n    source: {url: '" + repo.uri() + "', path: base}\n" + target;
+      Path frozen =
+          Files.writeString(
+              dir.resolve("frozen.yaml"), "applications:\n" + web.formatted("") + base);
+      String state = dir.resolve("state").toString();
+
+      // shop is declared first but depends on platform, which passes first. The window holds shop.
+      Run held = run("sync", "--config", frozen.toString(), "--state-dir", state);
+      assertThat(held.exitCode()).as(held.toString()).isEqualTo(Main.ERROR);
+      assertThat(held.out()).contains("platform: SYNCED").contains("shop: OUT_OF_SYNC");
+      assertThat(held.out().indexOf("platform: SYNCED")).isLessThan(held.out().indexOf("shop: "));
+      assertThat(held.toString()).contains("no writes: deny window '* * * * *' for PT1H");
+      assertThat(configMap(ns)).as("nothing written inside the window").isNull();
+
+      // A window that lets manual syncs through: a sync from the command line is one.
+      Path lenient =
+          Files.writeString(
+              dir.resolve("lenient.yaml"),
+              "applications:\n" + web.formatted(", manualSync: true") + base);
+      Run synced = run("sync", "--config", lenient.toString(), "--state-dir", state);
+      assertThat(synced.exitCode()).as(synced.toString()).isEqualTo(Main.OK);
+      assertThat(synced.out()).contains("platform: IN_SYNC").contains("shop: SYNCED");
+      assertThat(configMap(ns).getData()).containsEntry("greeting", "hello");
+    }
+  }
+
+  @Test
   void watchServesHealthMetricsAndWebhooks() throws Exception {
     String ns = "cli-watch";
     String secret = "webhook-secret-for-tests";

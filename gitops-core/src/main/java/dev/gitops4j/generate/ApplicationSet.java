@@ -7,8 +7,11 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.generate.RolloutStatus.ApplicationState;
 import dev.gitops4j.generate.RolloutStatus.StepState;
 import dev.gitops4j.generate.internal.Deletion;
+import dev.gitops4j.generate.internal.Members;
 import dev.gitops4j.generate.internal.RolloutSteps;
 import dev.gitops4j.source.SourceException;
+import dev.gitops4j.state.StateStore;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,9 +50,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An evaluation validates everything first (every parameter set made into an application, names
  * unique, none taken by an application the set does not own) and changes nothing when something is
- * wrong. The set only touches applications it registered itself; it keeps no record across
- * restarts, so an application whose parameter set disappeared while the process was down is not
- * deleted. Thread-safe.
+ * wrong. The set only touches applications it registered itself. It records each one with its
+ * parameters in a {@link StateStore} ({@link Builder#members}) before registering it, so that after
+ * a restart an application whose parameter set disappeared while the process was down is still
+ * removed by the deletion policy (made again from the recorded parameters to be deleted). With the
+ * default in-memory store nothing survives a restart. Thread-safe.
  */
 public final class ApplicationSet implements AutoCloseable {
 
@@ -61,6 +66,7 @@ public final class ApplicationSet implements AutoCloseable {
   private final ApplicationTemplate template;
   private final DeletionPolicy deletionPolicy;
   private final Rollout rollout;
+  private final StateStore members;
 
   // Guarded by this.
   private final Map<String, Made> registered = new LinkedHashMap<>();
@@ -69,6 +75,8 @@ public final class ApplicationSet implements AutoCloseable {
   private ScheduledFuture<?> task;
   private AutoCloseable subscription;
   private volatile String lastError = "";
+  // Guarded by this: recorded members not registered by this process, read on first evaluation.
+  private Map<String, Parameters> leftovers;
 
   /** One generated application as registered: what made it and what it was made into. */
   private record Made(Parameters parameters, List<String> stepDependencies, Application app) {}
@@ -80,7 +88,8 @@ public final class ApplicationSet implements AutoCloseable {
       List<String> created,
       List<String> updated,
       List<String> removed,
-      List<String> unchanged) {
+      List<String> unchanged,
+      Map<String, Application> leftovers) {
 
     Changes changes() {
       Map<String, Parameters> generated = new TreeMap<>();
@@ -96,6 +105,7 @@ public final class ApplicationSet implements AutoCloseable {
     this.template = builder.template;
     this.deletionPolicy = builder.deletionPolicy;
     this.rollout = builder.rollout;
+    this.members = builder.members;
   }
 
   /** Starts an application set named {@code name} that registers into {@code engine}. */
@@ -136,6 +146,10 @@ public final class ApplicationSet implements AutoCloseable {
     }
     Set<String> changing = new LinkedHashSet<>(next.created());
     changing.addAll(next.updated());
+    // Recorded before anything is registered: a crash then leaves a record, never a stray member.
+    for (String app : changing) {
+      record(app, next.wanted().get(app).parameters());
+    }
     // In rollout order, so a dependency is registered before what depends on it.
     for (List<String> step : next.steps()) {
       for (String app : step) {
@@ -152,7 +166,14 @@ public final class ApplicationSet implements AutoCloseable {
       }
     }
     for (String app : next.removed()) {
-      remove(registered.remove(app).app());
+      Made made = registered.remove(app);
+      if (made != null) {
+        engine.unregister(app);
+        remove(made.app());
+      } else {
+        remove(next.leftovers().get(app));
+        leftovers.remove(app);
+      }
     }
     steps = next.steps();
     lastError = "";
@@ -234,9 +255,93 @@ public final class ApplicationSet implements AutoCloseable {
         unchanged.add(entry.getKey());
       }
     }
-    List<String> removed =
-        registered.keySet().stream().filter(app -> !wanted.containsKey(app)).sorted().toList();
-    return new Evaluation(wanted, order, created, updated, removed, unchanged);
+    List<String> removed = new ArrayList<>();
+    registered.keySet().stream().filter(app -> !wanted.containsKey(app)).forEach(removed::add);
+    Map<String, Application> gone = new TreeMap<>();
+    recorded()
+        .forEach(
+            (app, recorded) -> {
+              if (!wanted.containsKey(app) && !deleting.containsKey(app)) {
+                Application leftover = leftover(app, recorded, inEngine);
+                if (leftover != null) {
+                  gone.put(app, leftover);
+                  removed.add(app);
+                }
+              }
+            });
+    removed.sort(null);
+    return new Evaluation(wanted, order, created, updated, removed, unchanged, gone);
+  }
+
+  /** Guarded by this: the recorded members this process did not register, read once. */
+  private Map<String, Parameters> recorded() throws GeneratorException {
+    if (leftovers == null) {
+      Map<String, Parameters> read = new TreeMap<>();
+      try {
+        members.read(recordKey()).forEach((app, json) -> read.put(app, Members.parse(json)));
+      } catch (IOException | RuntimeException e) {
+        throw new GeneratorException(
+            "application set " + name + ": cannot read its recorded members: " + e.getMessage(), e);
+      }
+      leftovers = read;
+    }
+    Map<String, Parameters> left = new TreeMap<>(leftovers);
+    left.keySet().removeAll(registered.keySet());
+    return left;
+  }
+
+  /**
+   * A recorded member no longer generated, made again from its recorded parameters so that the
+   * deletion policy can be applied to it; null (logged) when that is not possible now.
+   */
+  private Application leftover(String app, Parameters recorded, Set<String> inEngine) {
+    if (inEngine.contains(app)) {
+      LOG.warn(
+          "application set {}: recorded member {} is registered by someone else; left alone",
+          name,
+          app);
+      return null;
+    }
+    try {
+      Application made =
+          Objects.requireNonNull(template.create(recorded), "the template returned null");
+      if (!made.name().equals(app)) {
+        throw new IllegalStateException("the template now names it " + made.name());
+      }
+      return made;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "application set {}: recorded member {} cannot be made again from {} to be removed ({});"
+              + " kept for the next evaluation",
+          name,
+          app,
+          recorded,
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** Key of this set's records in the members store: not a valid application name. */
+  private String recordKey() {
+    return "@application-set:" + name;
+  }
+
+  private void record(String app, Parameters parameters) throws GeneratorException {
+    try {
+      members.put(recordKey(), app, Members.json(parameters));
+    } catch (IOException | RuntimeException e) {
+      throw new GeneratorException(
+          "application set " + name + ": cannot record member " + app + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void forget(String app) {
+    try {
+      members.remove(recordKey(), app);
+    } catch (IOException | RuntimeException e) {
+      // The record stays: the next start removes the member again, which finds nothing to do.
+      LOG.warn("application set {}: cannot drop the record of {}: {}", name, app, e.getMessage());
+    }
   }
 
   /** The application with the previous step added to what it depends on. */
@@ -264,10 +369,13 @@ public final class ApplicationSet implements AutoCloseable {
     return new Made(parameters, previousStep, gated);
   }
 
-  /** Guarded by this: unregisters {@code app}, and with PRUNE starts deleting what it owns. */
+  /**
+   * Guarded by this: removes {@code app}, no longer registered: with ORPHAN forgets it, with PRUNE
+   * starts deleting what it owns.
+   */
   private void remove(Application app) {
-    engine.unregister(app.name());
     if (deletionPolicy == DeletionPolicy.ORPHAN) {
+      forget(app.name());
       return;
     }
     Application deletion = Deletion.of(app);
@@ -312,6 +420,7 @@ public final class ApplicationSet implements AutoCloseable {
     } catch (NoSuchElementException e) {
       // Unregistered by someone else: nothing left to do.
     }
+    forget(app);
     LOG.info("application set {}: deleted {}", name, app);
   }
 
@@ -451,6 +560,7 @@ public final class ApplicationSet implements AutoCloseable {
     private ApplicationTemplate template;
     private DeletionPolicy deletionPolicy;
     private Rollout rollout = Rollout.allAtOnce();
+    private StateStore members = StateStore.inMemory();
 
     private Builder(String name, Engine engine) {
       this.name = Objects.requireNonNull(name, "name");
@@ -476,6 +586,16 @@ public final class ApplicationSet implements AutoCloseable {
     /** In which steps the applications write a new revision (default all at once). */
     public Builder rollout(Rollout rollout) {
       this.rollout = Objects.requireNonNull(rollout, "rollout");
+      return this;
+    }
+
+    /**
+     * Where the set records its members and their parameters (default in memory). Give it a durable
+     * store, typically the engine's own, so that a member removed from Git or the registry while
+     * the process was down is still removed by the deletion policy after a restart.
+     */
+    public Builder members(StateStore store) {
+      this.members = Objects.requireNonNull(store, "store");
       return this;
     }
 

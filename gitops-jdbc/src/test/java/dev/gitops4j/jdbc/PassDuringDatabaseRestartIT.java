@@ -69,6 +69,8 @@ class PassDuringDatabaseRestartIT extends ServerPerClass {
               .history(history)
               .state(PostgresStateStore.open(pool))
               .stepParallelism(1)
+              // No retry of its own before the assertions: every pass here is triggered.
+              .backoff(Duration.ofMinutes(10), Duration.ofMinutes(20))
               .circuitOpenDuration(Duration.ofSeconds(1))
               .application(
                   Application.builder(APP)

@@ -259,7 +259,8 @@ final class AppOptions {
               flagOptions(),
               syncPolicy,
               "command line",
-              flagAuth()));
+              flagAuth(),
+              Delivery.NONE));
     }
     for (AppSpec spec : specs) {
       checkOptions(spec);
@@ -293,7 +294,8 @@ final class AppOptions {
         spec.options(),
         builder.build(),
         spec.where(),
-        spec.auth());
+        spec.auth(),
+        spec.delivery());
   }
 
   // Credential flags given with --config replace the file's for every selected application.

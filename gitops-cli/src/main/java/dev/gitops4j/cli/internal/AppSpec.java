@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param policy sync policy for {@code watch}; commands override the mode
  * @param where where the application was declared, for error messages
  * @param auth how the Git source authenticates
+ * @param delivery dependencies, sync windows and wave health (configuration files only)
  */
 record AppSpec(
     String name,
@@ -26,7 +27,8 @@ record AppSpec(
     Map<String, String> options,
     SyncPolicy policy,
     String where,
-    GitAuth auth) {
+    GitAuth auth,
+    Delivery delivery) {
 
   AppSpec {
     Objects.requireNonNull(name, "name");
@@ -38,9 +40,10 @@ record AppSpec(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(where, "where");
     auth = Objects.requireNonNullElse(auth, GitAuth.NONE);
+    delivery = Objects.requireNonNullElse(delivery, Delivery.NONE);
   }
 
   AppSpec withAuth(GitAuth newAuth) {
-    return new AppSpec(name, url, ref, path, targetType, options, policy, where, newAuth);
+    return new AppSpec(name, url, ref, path, targetType, options, policy, where, newAuth, delivery);
   }
 }

@@ -10,12 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gitops4j.engine.SyncPolicy;
+import dev.gitops4j.engine.SyncWindow;
+import dev.gitops4j.engine.WaveHealth;
 import dev.gitops4j.model.Origin;
 import dev.gitops4j.model.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -35,6 +39,10 @@ import java.util.stream.Collectors;
  *     source: {url: https://git.example.com/shop.git, ref: main, path: prod}
  *     target: {type: k8s, options: {kubeconfig: ~/.kube/config, namespace: shop}}
  *     policy: {mode: automatic, prune: true, selfHeal: true}
+ *     dependsOn: [network]
+ *     syncWindows:
+ *       - {kind: deny, schedule: "0 22 * * 5", duration: 60h, zone: Europe/Berlin}
+ *     waveHealth: {timeout: 10m}
  * </pre>
  */
 final class ConfigFile {
@@ -45,7 +53,14 @@ final class ConfigFile {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
-  record Entry(String name, SourceEntry source, TargetEntry target, PolicyEntry policy) {}
+  record Entry(
+      String name,
+      SourceEntry source,
+      TargetEntry target,
+      PolicyEntry policy,
+      List<String> dependsOn,
+      List<WindowEntry> syncWindows,
+      WaveHealthEntry waveHealth) {}
 
   record SourceEntry(
       String url,
@@ -69,6 +84,13 @@ final class ConfigFile {
   record TargetEntry(String type, Map<String, JsonNode> options) {}
 
   record PolicyEntry(String mode, Boolean prune, Boolean selfHeal) {}
+
+  record WindowEntry(
+      String kind, String schedule, String duration, String zone, Boolean manualSync) {}
+
+  record WaveHealthEntry(String timeout, String poll, Boolean continueWhenDegraded) {}
+
+  private static final Durations DURATIONS = new Durations();
 
   private ConfigFile() {}
 
@@ -134,7 +156,58 @@ final class ConfigFile {
         throw new CliException(app.where() + ": application '" + app.name() + "' declared twice");
       }
     }
-    return apps;
+    return dependenciesFirst(apps);
+  }
+
+  /**
+   * The applications with each one after those it depends on (otherwise in file order), so that
+   * commands that pass one application after the other find the dependencies synced.
+   */
+  private static List<AppSpec> dependenciesFirst(List<AppSpec> apps) {
+    Map<String, AppSpec> byName = new LinkedHashMap<>();
+    apps.forEach(app -> byName.put(app.name(), app));
+    for (AppSpec app : apps) {
+      for (String dependency : app.delivery().dependsOn()) {
+        if (!byName.containsKey(dependency)) {
+          throw new CliException(
+              app.where()
+                  + ": application '"
+                  + app.name()
+                  + "' depends on '"
+                  + dependency
+                  + "', which the file does not declare");
+        }
+      }
+    }
+    List<AppSpec> ordered = new ArrayList<>();
+    Set<String> done = new HashSet<>();
+    for (AppSpec app : apps) {
+      visit(app, byName, done, new ArrayList<>(), ordered);
+    }
+    return ordered;
+  }
+
+  private static void visit(
+      AppSpec app,
+      Map<String, AppSpec> byName,
+      Set<String> done,
+      List<String> path,
+      List<AppSpec> ordered) {
+    if (done.contains(app.name())) {
+      return;
+    }
+    if (path.contains(app.name())) {
+      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(app.name()), path.size()));
+      cycle.add(app.name());
+      throw new CliException(app.where() + ": dependency cycle: " + String.join(" -> ", cycle));
+    }
+    path.add(app.name());
+    for (String dependency : app.delivery().dependsOn()) {
+      visit(byName.get(dependency), byName, done, path, ordered);
+    }
+    path.remove(path.size() - 1);
+    done.add(app.name());
+    ordered.add(app);
   }
 
   private static AppSpec toSpec(Entry e, String file, JsonLocation at, Set<String> targetTypes) {
@@ -163,13 +236,15 @@ final class ConfigFile {
     RefSpec ref;
     SyncPolicy policy;
     GitAuth auth;
+    Delivery delivery;
     try {
       SourceEntry s = e.source();
       ref = Refs.choose(s.ref(), s.tag(), s.semver(), s.commit());
       auth = auth(s.auth());
       PolicyEntry p = e.policy();
       policy = p == null ? SyncPolicy.automatic() : Policies.of(p.mode(), p.prune(), p.selfHeal());
-    } catch (IllegalArgumentException ex) {
+      delivery = delivery(e);
+    } catch (IllegalArgumentException | picocli.CommandLine.TypeConversionException ex) {
       throw new CliException(where + ": application '" + e.name() + "': " + ex.getMessage());
     }
     Map<String, String> options = new LinkedHashMap<>();
@@ -177,7 +252,67 @@ final class ConfigFile {
       e.target().options().forEach((k, v) -> flatten(k, v, options));
     }
     return new AppSpec(
-        e.name(), e.source().url(), ref, e.source().path(), type, options, policy, where, auth);
+        e.name(),
+        e.source().url(),
+        ref,
+        e.source().path(),
+        type,
+        options,
+        policy,
+        where,
+        auth,
+        delivery);
+  }
+
+  private static Delivery delivery(Entry e) {
+    List<SyncWindow> windows = new ArrayList<>();
+    if (e.syncWindows() != null) {
+      for (WindowEntry w : e.syncWindows()) {
+        windows.add(window(w));
+      }
+    }
+    WaveHealth waveHealth = null;
+    WaveHealthEntry h = e.waveHealth();
+    if (h != null) {
+      if (h.timeout() == null) {
+        throw new IllegalArgumentException("waveHealth needs 'timeout'");
+      }
+      waveHealth = WaveHealth.required(DURATIONS.convert(h.timeout()));
+      if (h.poll() != null) {
+        waveHealth = waveHealth.poll(DURATIONS.convert(h.poll()));
+      }
+      if (Boolean.TRUE.equals(h.continueWhenDegraded())) {
+        waveHealth = waveHealth.continueWhenDegraded();
+      }
+    }
+    List<String> dependsOn = e.dependsOn() == null ? List.of() : e.dependsOn();
+    if (dependsOn.contains(e.name())) {
+      throw new IllegalArgumentException("cannot depend on itself");
+    }
+    return new Delivery(dependsOn, windows, waveHealth);
+  }
+
+  private static SyncWindow window(WindowEntry w) {
+    if (w.kind() == null || w.schedule() == null || w.duration() == null || w.zone() == null) {
+      throw new IllegalArgumentException(
+          "a sync window needs 'kind' (allow or deny), 'schedule', 'duration' and 'zone'");
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(w.zone());
+    } catch (java.time.DateTimeException ex) {
+      throw new IllegalArgumentException("sync window zone '" + w.zone() + "' is not a time zone");
+    }
+    Duration duration = DURATIONS.convert(w.duration());
+    SyncWindow window =
+        switch (w.kind()) {
+          case "allow" -> SyncWindow.allow(w.schedule(), duration, zone);
+          case "deny" -> SyncWindow.deny(w.schedule(), duration, zone);
+          default ->
+              throw new IllegalArgumentException(
+                  "sync window kind '" + w.kind() + "' (expected allow or deny)");
+        };
+    return Boolean.TRUE.equals(w.manualSync()) ? window.allowManualSync() : window;
   }
 
   private static GitAuth auth(AuthEntry a) {

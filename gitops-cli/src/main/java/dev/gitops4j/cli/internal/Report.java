@@ -26,6 +26,10 @@ final class Report {
     } else {
       Optional.ofNullable(result.plan())
           .ifPresent(plan -> line.append(": ").append(plan.summary()));
+      if (!result.error().isEmpty()) {
+        // Why a pass that did not fail still wrote nothing: a sync window, a dependency.
+        line.append(" (").append(result.error()).append(')');
+      }
     }
     out.println(line);
     if (steps && !result.failed()) {

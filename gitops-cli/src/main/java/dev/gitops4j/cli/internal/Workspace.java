@@ -173,10 +173,13 @@ final class Workspace implements AutoCloseable {
     units.add(unit);
     targets.put(unit.name(), target);
     engine.application(
-        Application.builder(unit.name())
-            .source(source)
-            .target(target)
-            .policy(policy.apply(unit.spec().policy()))
+        unit.spec()
+            .delivery()
+            .applyTo(
+                Application.builder(unit.name())
+                    .source(source)
+                    .target(target)
+                    .policy(policy.apply(unit.spec().policy())))
             .build());
   }
 

@@ -25,10 +25,12 @@ import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.model.Step;
 import dev.gitops4j.render.ManifestRenderer;
 import dev.gitops4j.source.InMemorySource;
+import dev.gitops4j.state.StateStore;
 import dev.gitops4j.test.DeterministicEngine;
 import dev.gitops4j.test.InMemoryTarget;
 import dev.gitops4j.test.ManualClock;
 import dev.gitops4j.test.ManualScheduler;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Application sets: generated applications appear, change and go; rollouts go step by step. */
 class ApplicationSetTest {
@@ -50,6 +53,7 @@ class ApplicationSetTest {
   private final AtomicReference<List<Parameters>> sets = new AtomicReference<>(List.of());
   private final Generator mutable = () -> sets.get();
   private final Engine engine = DeterministicEngine.builder(clock, timers).build();
+  @TempDir Path dir;
 
   /** One target for every application; each object's health is what the test says. */
   private final Target target =
@@ -103,11 +107,16 @@ class ApplicationSetTest {
   }
 
   private ApplicationSet set(DeletionPolicy policy, Rollout rollout) {
+    return set(policy, rollout, StateStore.inMemory());
+  }
+
+  private ApplicationSet set(DeletionPolicy policy, Rollout rollout, StateStore members) {
     return ApplicationSet.builder("web", engine)
         .generator(mutable)
         .template(template)
         .deletionPolicy(policy)
         .rollout(rollout)
+        .members(members)
         .build();
   }
 
@@ -180,6 +189,82 @@ class ApplicationSetTest {
     assertThat(web.deleting()).isEmpty();
     assertThat(engine.applications()).containsExactly("web-dev");
     assertThat(cluster.inventoryStore().load("web-prod").resources()).isEmpty();
+  }
+
+  @Test
+  void aMemberRemovedWhileTheProcessWasDownIsStillPrunedAfterARestart() throws Exception {
+    StateStore members = StateStore.inDirectory(dir);
+    engine.start();
+    generate("dev", "prod");
+    ApplicationSet web = set(DeletionPolicy.PRUNE, Rollout.allAtOnce(), members);
+    web.reconcile();
+    assertThat(cluster.contains(id("web-prod"))).isTrue();
+    engine.close();
+
+    // The process restarts; meanwhile prod left the generator.
+    generate("dev");
+    try (Engine restarted = DeterministicEngine.builder(clock, timers).build()) {
+      restarted.start();
+      ApplicationSet again =
+          ApplicationSet.builder("web", restarted)
+              .generator(mutable)
+              .template(template)
+              .deletionPolicy(DeletionPolicy.PRUNE)
+              .members(members)
+              .build();
+      assertThat(again.preview().removed()).containsExactly("web-prod");
+      assertThat(cluster.contains(id("web-prod"))).as("a preview changes nothing").isTrue();
+
+      Changes changes = again.reconcile();
+
+      assertThat(changes.created()).containsExactly("web-dev");
+      assertThat(changes.removed()).containsExactly("web-prod");
+      assertThat(cluster.contains(id("web-prod"))).isFalse();
+      assertThat(cluster.contains(id("web-dev"))).isTrue();
+      assertThat(again.deleting()).isEmpty();
+      assertThat(restarted.applications()).containsExactly("web-dev");
+      assertThat(members.read("@application-set:web")).containsOnlyKeys("web-dev");
+    }
+  }
+
+  @Test
+  void anOrphanedMemberIsForgottenAfterARestartAndItsObjectsStay() throws Exception {
+    StateStore members = StateStore.inDirectory(dir);
+    engine.start();
+    generate("dev", "prod");
+    set(DeletionPolicy.ORPHAN, Rollout.allAtOnce(), members).reconcile();
+    engine.close();
+
+    generate("dev");
+    try (Engine restarted = DeterministicEngine.builder(clock, timers).build()) {
+      restarted.start();
+      ApplicationSet again =
+          ApplicationSet.builder("web", restarted)
+              .generator(mutable)
+              .template(template)
+              .deletionPolicy(DeletionPolicy.ORPHAN)
+              .members(members)
+              .build();
+      assertThat(again.reconcile().removed()).containsExactly("web-prod");
+      assertThat(cluster.contains(id("web-prod"))).isTrue();
+      assertThat(members.read("@application-set:web")).containsOnlyKeys("web-dev");
+      assertThat(again.reconcile().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void aRecordedMemberTheTemplateCannotMakeAgainIsKeptAndNamedInTheLog() throws Exception {
+    StateStore members = StateStore.inMemory();
+    members.put("@application-set:web", "web-gone", "{\"cluster\":\"removed-from-registry\"}");
+    engine.start();
+    generate("dev");
+    ApplicationSet web = set(DeletionPolicy.PRUNE, Rollout.allAtOnce(), members);
+
+    Changes changes = web.reconcile();
+
+    assertThat(changes.removed()).isEmpty();
+    assertThat(changes.created()).containsExactly("web-dev");
+    assertThat(members.read("@application-set:web")).containsOnlyKeys("web-dev", "web-gone");
   }
 
   @Test
