@@ -9,8 +9,8 @@ import dev.gitops4j.engine.Engine;
 import dev.gitops4j.engine.PassResult;
 import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.ReconcileListener;
-import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.engine.SyncWindow;
+import dev.gitops4j.engine.Target;
 import dev.gitops4j.history.InMemoryHistoryStore;
 import dev.gitops4j.model.HealthStatus;
 import dev.gitops4j.source.InMemorySource;
@@ -108,6 +108,16 @@ class DeliveryIT {
     return engine;
   }
 
+  /** An application passed on request (its interval is an hour), automatic by default. */
+  private static Application.Builder app(
+      String name, InMemorySource source, Target target, String... dependsOn) {
+    return Application.builder(name)
+        .source(source)
+        .target(target)
+        .dependsOn(dependsOn)
+        .interval(Duration.ofHours(1));
+  }
+
   private static PassResult pass(Engine engine, String application) throws Exception {
     return engine.trigger(application).get(5, TimeUnit.MINUTES);
   }
@@ -129,15 +139,7 @@ class DeliveryIT {
   void aDenyWindowReportsDriftWritesNothingAndLetsTheSyncThroughWhenItCloses() throws Exception {
     SyncWindow nightly = SyncWindow.deny("0 0 * * *", Duration.ofHours(2), ZoneOffset.UTC);
     InMemorySource repo = InMemorySource.create("window-config", clock);
-    Engine engine =
-        engine(
-            Application.builder("window")
-                .source(repo)
-                .target(k8s().target("window"))
-                .policy(SyncPolicy.automatic())
-                .syncWindow(nightly)
-                .interval(Duration.ofHours(1))
-                .build());
+    Engine engine = engine(app("window", repo, k8s().target("window")).syncWindow(nightly).build());
     repo.commit(files("app.yaml", configMap("window", "app", "1")));
 
     PassResult blocked = pass(engine, "window");
@@ -173,17 +175,8 @@ class DeliveryIT {
     InMemorySource shopRepo = InMemorySource.create("shop-config", clock);
     Engine engine =
         engine(
-            Application.builder("edge")
-                .source(edgeRepo)
-                .target(k8s().target("edge"))
-                .interval(Duration.ofHours(1))
-                .build(),
-            Application.builder("shop")
-                .source(shopRepo)
-                .target(k8s().target("shop"))
-                .dependsOn("edge")
-                .interval(Duration.ofHours(1))
-                .build());
+            app("edge", edgeRepo, k8s().target("edge")).build(),
+            app("shop", shopRepo, k8s().target("shop"), "edge").build());
     edgeRepo.commit(files("controller.yaml", ingressController("v1")));
     shopRepo.commit(files("web.yaml", configMap("shop", "web", "1")));
 
@@ -235,19 +228,8 @@ class DeliveryIT {
             .inventoryNamespace("gitops4j-system")
             .substitute(Substitution.custom().variables(network::outputVariables).build())
             .build();
-    Application infra =
-        Application.builder("infra")
-            .source(infraRepo)
-            .target(network.target("infra"))
-            .interval(Duration.ofHours(1))
-            .build();
-    Application app =
-        Application.builder("app")
-            .source(appRepo)
-            .target(kube.target("app"))
-            .dependsOn("infra")
-            .interval(Duration.ofHours(1))
-            .build();
+    Application infra = app("infra", infraRepo, network.target("infra")).build();
+    Application app = app("app", appRepo, kube.target("app"), "infra").build();
     Engine engine = engine(infra, app);
     infraRepo.commit(database("orders"));
     appRepo.commit(
@@ -288,17 +270,8 @@ class DeliveryIT {
     results.clear();
     Engine restarted =
         engine(
-            Application.builder("infra")
-                .source(infraRepo)
-                .target(reopened.target("infra"))
-                .interval(Duration.ofHours(1))
-                .build(),
-            Application.builder("app")
-                .source(appRepo)
-                .target(kubeAgain.target("app"))
-                .dependsOn("infra")
-                .interval(Duration.ofHours(1))
-                .build());
+            app("infra", infraRepo, reopened.target("infra")).build(),
+            app("app", appRepo, kubeAgain.target("app"), "infra").build());
     assertThat(pass(restarted, "infra").status()).isEqualTo(PassStatus.IN_SYNC);
     PassResult again = pass(restarted, "app");
     assertThat(again.status()).as(again.error()).isEqualTo(PassStatus.IN_SYNC);

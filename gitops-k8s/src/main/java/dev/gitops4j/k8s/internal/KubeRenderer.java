@@ -41,6 +41,9 @@ public final class KubeRenderer implements Renderer {
   // its body instance (and with it its cached hash) across revisions. Replaced on every render.
   private volatile Map<JsonNode, ObjectNode> placedBodies = new IdentityHashMap<>();
 
+  // The substitution variables read by externalInputs(), taken by the render that follows.
+  private volatile Map<String, String> passVariables;
+
   private final HelmRelease release;
   private final Helm helm;
   private final RemoteChart remoteChart;
@@ -81,7 +84,9 @@ public final class KubeRenderer implements Renderer {
       return remoteChart.resolve().describe();
     }
     if (release == null && settings.substitution() != null) {
-      return Substitutor.fingerprint(Substitutor.variables(settings.substitution()));
+      Map<String, String> variables = Substitutor.variables(settings.substitution());
+      passVariables = variables;
+      return Substitutor.fingerprint(variables);
     }
     return "";
   }
@@ -132,7 +137,10 @@ public final class KubeRenderer implements Renderer {
         input = new Snapshot(snapshot.revision(), snapshot.commit(), List.of(built));
       }
       if (settings.substitution() != null) {
-        input = Substitutor.apply(settings.substitution(), input);
+        // The engine asks for the external inputs just before it renders: read the sources once.
+        Map<String, String> known = passVariables;
+        passVariables = null;
+        input = Substitutor.apply(settings.substitution(), known, input);
       }
     }
     DesiredState plain = manifests.render(input);

@@ -84,7 +84,16 @@ final class Substitutor {
    */
   static Snapshot apply(Substitution substitution, Snapshot snapshot)
       throws InvalidDesiredStateException, TargetException {
-    Map<String, String> variables = null;
+    return apply(substitution, null, snapshot);
+  }
+
+  /**
+   * {@code snapshot} with {@code known} variables substituted, as read for this pass already; when
+   * null, they are read from {@code substitution} if a file uses any.
+   */
+  static Snapshot apply(Substitution substitution, Map<String, String> known, Snapshot snapshot)
+      throws InvalidDesiredStateException, TargetException {
+    Map<String, String> variables = known;
     List<Problem> problems = new ArrayList<>();
     List<SourceFile> files = new ArrayList<>(snapshot.files().size());
     boolean changed = false;

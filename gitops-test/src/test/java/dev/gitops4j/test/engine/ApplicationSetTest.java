@@ -111,7 +111,12 @@ class ApplicationSetTest {
   }
 
   private ApplicationSet set(DeletionPolicy policy, Rollout rollout, StateStore members) {
-    return ApplicationSet.builder("web", engine)
+    return set(engine, policy, rollout, members);
+  }
+
+  private ApplicationSet set(
+      Engine into, DeletionPolicy policy, Rollout rollout, StateStore members) {
+    return ApplicationSet.builder("web", into)
         .generator(mutable)
         .template(template)
         .deletionPolicy(policy)
@@ -205,13 +210,7 @@ class ApplicationSetTest {
     generate("dev");
     try (Engine restarted = DeterministicEngine.builder(clock, timers).build()) {
       restarted.start();
-      ApplicationSet again =
-          ApplicationSet.builder("web", restarted)
-              .generator(mutable)
-              .template(template)
-              .deletionPolicy(DeletionPolicy.PRUNE)
-              .members(members)
-              .build();
+      ApplicationSet again = set(restarted, DeletionPolicy.PRUNE, Rollout.allAtOnce(), members);
       assertThat(again.preview().removed()).containsExactly("web-prod");
       assertThat(cluster.contains(id("web-prod"))).as("a preview changes nothing").isTrue();
 
@@ -238,13 +237,7 @@ class ApplicationSetTest {
     generate("dev");
     try (Engine restarted = DeterministicEngine.builder(clock, timers).build()) {
       restarted.start();
-      ApplicationSet again =
-          ApplicationSet.builder("web", restarted)
-              .generator(mutable)
-              .template(template)
-              .deletionPolicy(DeletionPolicy.ORPHAN)
-              .members(members)
-              .build();
+      ApplicationSet again = set(restarted, DeletionPolicy.ORPHAN, Rollout.allAtOnce(), members);
       assertThat(again.reconcile().removed()).containsExactly("web-prod");
       assertThat(cluster.contains(id("web-prod"))).isTrue();
       assertThat(members.read("@application-set:web")).containsOnlyKeys("web-dev");
