@@ -345,9 +345,35 @@ final class KubernetesFigures {
             + "default policy (no force); target p50 < 2 s");
 
     log("webhook trials");
+    latencies =
+        webhookDeliveries(engine, repo, observer, ns, finished, options.latencyTrials()).stream()
+            .map(Delivery::latencyNanos)
+            .toList();
+    engine.close();
+  }
+
+  /**
+   * One webhook delivery: from the push until the value is live, and how long the apply step of the
+   * pass that wrote it took.
+   */
+  record Delivery(long latencyNanos, long applyNanos) {}
+
+  /**
+   * {@code trials} commits that each change {@code cm-0}, each announced by a signed generic
+   * webhook delivery through {@link WebhookReceiver} and {@link Engine#pushed}; {@code engine} is
+   * started over {@code repo} and reports its passes to {@code finished}.
+   */
+  static List<Delivery> webhookDeliveries(
+      Engine engine,
+      GitRepoFixture repo,
+      KubernetesClient observer,
+      String ns,
+      List<PassResult> finished,
+      int trials)
+      throws Exception {
     WebhookReceiver receiver = WebhookReceiver.builder().hmac("X-Signature", HOOK_SECRET).build();
-    List<Long> hook = new ArrayList<>();
-    for (int i = 0; i < options.latencyTrials(); i++) {
+    List<Delivery> deliveries = new ArrayList<>();
+    for (int i = 0; i < trials; i++) {
       String value = "hook-" + i;
       String sha = repo.commit("hook " + i, Map.of("cm-0.yaml", Workload.configMap("cm-0", value)));
       long t0 = System.nanoTime();
@@ -373,10 +399,21 @@ final class KubernetesFigures {
                   () -> new IllegalStateException("webhook refused: " + decision.message()));
       require(!engine.pushed(event).isEmpty(), "push did not trigger " + APP);
       await(Duration.ofMinutes(5), () -> value.equals(value(observer, ns, "cm-0")), "webhook sync");
-      hook.add(System.nanoTime() - t0);
+      long latency = System.nanoTime() - t0;
+      await(
+          Duration.ofMinutes(5),
+          () -> finished.stream().anyMatch(r -> sha.equals(r.revision()) && r.writes() > 0),
+          "the pass of " + sha);
+      long apply =
+          finished.stream()
+              .filter(r -> sha.equals(r.revision()))
+              .flatMap(r -> r.results().stream())
+              .filter(r -> r.outcome() == dev.gitops4j.model.StepResult.Outcome.APPLIED)
+              .mapToLong(r -> r.duration().toNanos())
+              .sum();
+      deliveries.add(new Delivery(latency, apply));
     }
-    engine.close();
-    latencies = hook;
+    return deliveries;
   }
 
   private void polling(

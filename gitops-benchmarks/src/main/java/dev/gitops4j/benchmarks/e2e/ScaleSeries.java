@@ -7,6 +7,7 @@ import static dev.gitops4j.benchmarks.e2e.Harness.LIB_AGENT;
 import static dev.gitops4j.benchmarks.e2e.KubernetesFigures.FLUX_CONCURRENCY;
 import static dev.gitops4j.benchmarks.e2e.KubernetesFigures.FLUX_NOOP_VERBS;
 import static dev.gitops4j.benchmarks.e2e.KubernetesFigures.KUBECTL_VERBS;
+import static dev.gitops4j.benchmarks.e2e.Measure.await;
 import static dev.gitops4j.benchmarks.e2e.Measure.log;
 import static dev.gitops4j.benchmarks.e2e.Measure.require;
 import static dev.gitops4j.benchmarks.e2e.Measure.steadyHeap;
@@ -19,6 +20,9 @@ import dev.gitops4j.engine.PassStatus;
 import dev.gitops4j.engine.SyncPolicy;
 import dev.gitops4j.k8s.KubernetesTarget;
 import dev.gitops4j.source.DirectorySource;
+import dev.gitops4j.source.GitSource;
+import dev.gitops4j.source.Source;
+import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.Testbed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -28,6 +32,7 @@ import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * gitops-benchmarks/run-e2e scale --sizes 1000,5000,20000 [--noop-passes 3]
- *     [--baseline-passes 1] [--kubectl-max 5000] [--out FILE] [--work DIR]
+ *     [--baseline-passes 1] [--kubectl-max 5000] [--webhook-trials 5] [--out FILE] [--work DIR]
  * </pre>
  *
  * <p>kubectl takes about 50 ms of CPU per object and applies one object at a time, so it runs only
@@ -59,6 +64,7 @@ public final class ScaleSeries {
       int noopPasses,
       int baselinePasses,
       int kubectlMax,
+      int webhookTrials,
       Path out,
       Path work) {
 
@@ -79,6 +85,7 @@ public final class ScaleSeries {
               Integer.parseInt(values.getOrDefault("noop-passes", "3")),
               Integer.parseInt(values.getOrDefault("baseline-passes", "1")),
               Integer.parseInt(values.getOrDefault("kubectl-max", "5000")),
+              Integer.parseInt(values.getOrDefault("webhook-trials", "5")),
               values.containsKey("out") ? Path.of(values.get("out")) : null,
               values.containsKey("work")
                   ? Path.of(values.get("work"))
@@ -86,7 +93,14 @@ public final class ScaleSeries {
       values
           .keySet()
           .removeAll(
-              List.of("sizes", "noop-passes", "baseline-passes", "kubectl-max", "out", "work"));
+              List.of(
+                  "sizes",
+                  "noop-passes",
+                  "baseline-passes",
+                  "kubectl-max",
+                  "webhook-trials",
+                  "out",
+                  "work"));
       if (!values.isEmpty()) {
         throw new IllegalArgumentException("unknown options " + values.keySet());
       }
@@ -104,8 +118,12 @@ public final class ScaleSeries {
   record Row(
       int objects, String strategy, Cost initialSync, Cost noop, Long heapBytes, String note) {}
 
+  /** Webhook deliveries at one size. */
+  record WebhookRow(int objects, List<KubernetesFigures.Delivery> deliveries) {}
+
   private final Options options;
   private final List<Row> rows = new ArrayList<>();
+  private final List<WebhookRow> webhookRows = new ArrayList<>();
 
   ScaleSeries(Options options) {
     this.options = options;
@@ -153,17 +171,25 @@ public final class ScaleSeries {
             .create();
       }
       gitops4j(cluster, lib, libCounter, n, folder);
+      if (options.webhookTrials() > 0) {
+        webhook(lib, admin, n, work);
+      }
       flux(cluster, dry, dryCounter, n, manifests);
       kubectl(cluster, n, folder);
     }
   }
 
-  /** The engine's initial sync and no-op passes; heap retained with the engine open. */
+  /**
+   * The engine's initial sync and no-op passes, first on demand (no watches: every pass reads the
+   * objects from the API server), then started (watches open: passes read from them); heap retained
+   * with the engine open after each.
+   */
   private void gitops4j(
       AuditedCluster cluster, KubernetesClient lib, RequestCounter counter, int n, Path folder)
       throws Exception {
     long heapBefore = steadyHeap();
     KubernetesTarget k8s = KubernetesTarget.builder(lib).defaultNamespace("bench-gitops4j").build();
+    // Only waited on, and emptied before each heap figure: results kept here are not the engine's.
     List<PassResult> finished = new CopyOnWriteArrayList<>();
     try (Engine engine =
         KubernetesFigures.engine(
@@ -182,32 +208,105 @@ public final class ScaleSeries {
                     created.status() == PassStatus.SYNCED && created.writes() >= n,
                     "initial sync: " + created.status() + " " + created.error());
               });
-      List<Cost> passes = new ArrayList<>();
-      for (int i = 0; i < options.noopPasses(); i++) {
-        log("gitops4j: no-op pass " + (i + 1));
-        passes.add(
-            Cost.measure(
-                cluster,
-                counter,
-                LIB_AGENT,
-                "gitops4j no-op pass " + (i + 1),
-                Cost.READS,
-                () -> {
-                  PassResult result = engine.trigger(APP).get(30, TimeUnit.MINUTES);
-                  require(
-                      result.status() == PassStatus.IN_SYNC,
-                      "no-op pass: " + result.status() + " " + result.error());
-                }));
-      }
-      long heap = steadyHeap() - heapBefore;
+      Cost onDemand = noopPasses(cluster, counter, engine, "on demand");
+      finished.clear();
       rows.add(
           new Row(
               n,
-              "gitops4j",
+              "gitops4j, passes on demand (no watches)",
               initial,
-              Cost.median(passes),
-              heap,
-              "engine pass; no-op: median of " + passes.size() + "; heap with the engine open"));
+              onDemand,
+              steadyHeap() - heapBefore,
+              "`Engine.trigger`, engine not started: LIST per kind each pass; no-op: median of "
+                  + options.noopPasses()
+                  + "; heap with the engine open"));
+
+      log("gitops4j: engine started, waiting for its watches");
+      engine.start();
+      await(Duration.ofMinutes(10), () -> !finished.isEmpty(), "first pass of the started engine");
+      // The informers list every kind once; until they have, passes read from the API server.
+      await(
+          Duration.ofMinutes(10),
+          () -> {
+            try {
+              counter.reset();
+              engine.trigger(APP).get(30, TimeUnit.MINUTES);
+              return !counter.snapshot().containsKey("list");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          "passes served by the watches");
+      Cost watched = noopPasses(cluster, counter, engine, "started");
+      finished.clear();
+      rows.add(
+          new Row(
+              n,
+              "gitops4j, started engine (watches)",
+              null,
+              watched,
+              steadyHeap() - heapBefore,
+              "`Engine.start`: objects unchanged since the last apply are read from the watches;"
+                  + " no-op: median of "
+                  + options.noopPasses()
+                  + "; heap with the engine and its watches open"));
+    }
+  }
+
+  private Cost noopPasses(
+      AuditedCluster cluster, RequestCounter counter, Engine engine, String label)
+      throws Exception {
+    List<Cost> passes = new ArrayList<>();
+    for (int i = 0; i < options.noopPasses(); i++) {
+      log("gitops4j (" + label + "): no-op pass " + (i + 1));
+      passes.add(
+          Cost.measure(
+              cluster,
+              counter,
+              LIB_AGENT,
+              "gitops4j no-op pass (" + label + ") " + (i + 1),
+              Cost.READS,
+              () -> {
+                PassResult result = engine.trigger(APP).get(30, TimeUnit.MINUTES);
+                require(
+                    result.status() == PassStatus.IN_SYNC,
+                    "no-op pass: " + result.status() + " " + result.error());
+              }));
+    }
+    return Cost.median(passes);
+  }
+
+  /**
+   * Commit → applied through a signed webhook at this size: a Git repository with the same objects,
+   * an engine started over it in its own namespace, one ConfigMap changed per trial.
+   */
+  private void webhook(KubernetesClient lib, KubernetesClient observer, int n, Path work)
+      throws Exception {
+    String ns = "bench-webhook";
+    observer
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    KubernetesTarget k8s = KubernetesTarget.builder(lib).defaultNamespace(ns).build();
+    List<PassResult> finished = new CopyOnWriteArrayList<>();
+    try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"))) {
+      repo.commit("objects", Workload.manifests(n));
+      Source git =
+          GitSource.builder(repo.uri()).cacheDir(work.resolve("git-cache")).shallow(false).build();
+      try (Engine engine =
+          KubernetesFigures.engine(k8s, git, SyncPolicy.automatic(), finished, 3600)) {
+        log("webhook: initial sync of " + n + " from Git");
+        engine.start();
+        await(Duration.ofMinutes(60), () -> !finished.isEmpty(), "first pass from Git");
+        require(
+            finished.get(0).status() == PassStatus.SYNCED,
+            "first pass from Git: " + finished.get(0).status() + " " + finished.get(0).error());
+        log("webhook: " + options.webhookTrials() + " trials");
+        List<KubernetesFigures.Delivery> deliveries =
+            KubernetesFigures.webhookDeliveries(
+                engine, repo, observer, ns, finished, options.webhookTrials());
+        webhookRows.add(new WebhookRow(n, deliveries));
+      }
     }
   }
 
@@ -385,6 +484,26 @@ public final class ScaleSeries {
           .append(" | ")
           .append(row.note())
           .append(" |\n");
+    }
+    if (!webhookRows.isEmpty()) {
+      out.append(
+          "\n| objects | commit → applied, webhook: p50 | p95 | of which the apply step: p50 |"
+              + " trials |\n|---|---|---|---|---|\n");
+      for (WebhookRow row : webhookRows) {
+        List<Long> latency =
+            row.deliveries().stream().map(KubernetesFigures.Delivery::latencyNanos).toList();
+        List<Long> apply =
+            row.deliveries().stream().map(KubernetesFigures.Delivery::applyNanos).toList();
+        out.append(String.format(Locale.ROOT, "| %,d | ", row.objects()))
+            .append(nanos(Measure.percentile(latency, 50)))
+            .append(" | ")
+            .append(nanos(Measure.percentile(latency, 95)))
+            .append(" | ")
+            .append(nanos(Measure.percentile(apply, 50)))
+            .append(" | ")
+            .append(row.deliveries().size())
+            .append(" |\n");
+      }
     }
     return out.toString();
   }

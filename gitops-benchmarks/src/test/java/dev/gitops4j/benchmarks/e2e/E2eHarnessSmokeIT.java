@@ -81,18 +81,26 @@ class E2eHarnessSmokeIT {
             "--sizes", "10,15",
             "--noop-passes", "2",
             "--kubectl-max", "10",
+            "--webhook-trials", "2",
             "--work", work.toString());
 
     String table = new ScaleSeries(options).run();
 
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
-        .as("header + 5 strategies × 2 sizes")
-        .isEqualTo(11);
+        .as("header + 6 strategies × 2 sizes, webhook header + 2 sizes")
+        .isEqualTo(16);
     for (int n : List.of(10, 15)) {
-      String[] lib = row(table, n, "gitops4j");
+      String[] lib = row(table, n, "gitops4j, passes on demand (no watches)");
       assertThat(lib[5].trim()).as("initial sync requests").contains("patch");
       assertThat(lib[9].trim()).as("no-op requests").matches(READS_ONLY);
       assertThat(lib[10].trim()).as("heap per object").endsWith(" KB");
+      String[] watched = row(table, n, "gitops4j, started engine (watches)");
+      assertThat(watched[9].trim()).as("no-op requests from the watches").isEqualTo("get 1");
+      assertThat(watched[10].trim()).as("heap per object").endsWith(" KB");
+      assertThat(
+              table.lines().filter(l -> l.matches("\\| " + n + " \\| [0-9.]+ m?s \\| .*")).count())
+          .as("webhook row at " + n)
+          .isEqualTo(1);
       for (int c : List.of(4, 8)) {
         String[] flux = row(table, n, "Flux kustomize-controller, `--concurrent-ssa " + c + "`");
         assertThat(flux[5].trim())

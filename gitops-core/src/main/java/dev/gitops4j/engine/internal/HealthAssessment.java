@@ -10,9 +10,15 @@ import dev.gitops4j.model.HealthStatus;
 import dev.gitops4j.model.Inventory;
 import dev.gitops4j.model.LiveResource;
 import dev.gitops4j.model.LiveState;
+import dev.gitops4j.model.ResourceId;
+import dev.gitops4j.model.StepResult;
 import dev.gitops4j.model.TargetException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An application's health: the worst health of its declared resources, as the target's health
@@ -26,21 +32,40 @@ final class HealthAssessment {
     this.listener = listener;
   }
 
-  /** Health after a pass that wrote: observed again, unless there is nothing to check. */
+  /**
+   * Health after a pass that wrote: the written resources observed again, the others as {@code
+   * before} (observed at the start of this pass) showed them, unless there is nothing to check.
+   */
   void afterApply(
       Pass pass,
       TargetSession session,
       BreakerGuard guard,
       DesiredState desired,
-      Inventory inventory) {
+      LiveState before) {
     if (pass.rt.app().target().healthChecks().isEmpty()) {
       pass.health = Health.healthy();
       update(pass);
       return;
     }
+    Set<ResourceId> written =
+        pass.results.stream()
+            .filter(result -> result.outcome() == StepResult.Outcome.APPLIED)
+            .map(result -> result.step().id())
+            .collect(Collectors.toSet());
+    DesiredState subset =
+        DesiredState.of(
+            desired.revision(),
+            desired.resources().values().stream()
+                .filter(resource -> written.contains(resource.id()))
+                .toList());
     try {
-      LiveState live = guard.call("observe", () -> session.observe(desired, inventory));
-      assess(pass, desired, live);
+      Map<ResourceId, LiveResource> merged = new HashMap<>(before.resources());
+      written.forEach(merged::remove);
+      if (!subset.resources().isEmpty()) {
+        LiveState again = guard.call("observe", () -> session.observe(subset, Inventory.empty()));
+        merged.putAll(again.resources());
+      }
+      assess(pass, desired, LiveState.of(merged.values()));
     } catch (TargetException e) {
       pass.health =
           Health.of(HealthStatus.UNKNOWN, "cannot observe after apply: " + e.getMessage());

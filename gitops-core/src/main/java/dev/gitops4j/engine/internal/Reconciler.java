@@ -354,7 +354,7 @@ public final class Reconciler {
     }
     WaveHealthGate.Held last = holdBefore(session, guard, null, pass.results);
     if (last != null) {
-      health.afterApply(pass, session, guard, desired, outcome.inventory());
+      health.afterApply(pass, session, guard, desired, live);
       return heldBack(pass, last);
     }
     applied(pass);
@@ -367,7 +367,7 @@ public final class Reconciler {
             .map(Step::id)
             .collect(Collectors.toSet());
     trimInventory(rt, outcome.inventory(), gone(inventory, desired, live, touched), policy);
-    health.afterApply(pass, session, guard, desired, outcome.inventory());
+    health.afterApply(pass, session, guard, desired, live);
     return pass.finish(PassStatus.SYNCED);
   }
 

@@ -24,9 +24,12 @@ import java.util.Set;
  * Observes exactly the objects an application declares or owns, then decides for each declared
  * object whether it is in sync.
  *
- * <p>Reads: one GET per object, or one paged LIST per kind and namespace once at least {@code
- * listThreshold} objects of that kind live in that namespace (a LIST of 500 costs about what a few
- * GETs cost, and avoids N round trips for large applications).
+ * <p>Reads: while the application's watches are open (a started engine), from what they hold, for
+ * every object that is still exactly what gitops4j last applied or verified; the rest, and
+ * everything when nothing is watched, from the API server: one GET per object, or one paged LIST
+ * per kind and namespace once at least {@code listThreshold} objects of that kind live in that
+ * namespace (a LIST of 500 costs about what a few GETs cost, and avoids N round trips for large
+ * applications).
  *
  * <p>Comparison: the fast path needs no request at all: when the live object still has the
  * resourceVersion gitops4j saw right after its last apply (or last verification) and carries the
@@ -51,9 +54,14 @@ final class KubeLiveState {
 
   /**
    * Reads the declared and owned objects and records in {@code verdicts} how each declared one
-   * compares.
+   * compares; {@code wholeRevision} when {@code desired} is all the revision declares, so hashes of
+   * bodies it no longer declares can be forgotten.
    */
-  LiveState observe(DesiredState desired, Inventory inventory, Map<ResourceId, Verdict> verdicts)
+  LiveState observe(
+      DesiredState desired,
+      Inventory inventory,
+      Map<ResourceId, Verdict> verdicts,
+      boolean wholeRevision)
       throws TargetException {
     Map<ResourceId, String> apiVersions = new LinkedHashMap<>();
     desired
@@ -76,10 +84,7 @@ final class KubeLiveState {
         continue; // not served: none of these objects can exist
       }
       kinds.add(kind.get());
-      Map<ResourceId, JsonNode> bodies =
-          ids.size() >= cluster.settings.listThreshold() && kind.get().namespaced()
-              ? list(kind.get(), ids)
-              : get(kind.get(), ids);
+      Map<ResourceId, JsonNode> bodies = read(kind.get(), ids, desired);
       bodies.forEach(
           (id, body) ->
               found.add(
@@ -95,20 +100,79 @@ final class KubeLiveState {
     for (LiveResource live : found) {
       DesiredResource declared = desired.resources().get(live.id());
       if (declared != null) {
-        verdicts.put(live.id(), compare(declared, live));
+        Verdict verdict = compare(declared, live);
+        verdicts.put(live.id(), verdict);
+        if (verdict.changes().isEmpty()
+            && verdict.rejection() == null
+            && live.body().path("metadata") instanceof ObjectNode metadata
+            && metadata.has("managedFields")) {
+          // An object in sync is not written, so its field managers are never read again, yet the
+          // tree outlives the pass (the last result, health): they are most of a typical object.
+          metadata.remove("managedFields");
+        }
       }
     }
-    app.retainHashes(desired.resources().keySet());
+    if (wholeRevision) {
+      app.retainHashes(desired.resources().keySet());
+    }
     return LiveState.of(found);
+  }
+
+  /**
+   * The objects {@code ids} of {@code kind} (one namespace): from the watch while it is open, for
+   * each object it holds that is still what gitops4j last applied or verified; from the API server
+   * for the rest (changed, unknown or not watched), so a cache that lags never decides a write.
+   */
+  private Map<ResourceId, JsonNode> read(KindInfo kind, List<ResourceId> ids, DesiredState desired)
+      throws TargetException {
+    Optional<WatchedObjects> watched = app.events.watched(kind);
+    if (watched.isEmpty()) {
+      return fetch(kind, ids);
+    }
+    Map<ResourceId, JsonNode> out = new LinkedHashMap<>();
+    List<ResourceId> stale = new ArrayList<>();
+    for (ResourceId id : ids) {
+      ObjectNode cached = watched.get().get(id.scope(), id.name());
+      DesiredResource declared = desired.resources().get(id);
+      // Not declared: read for ownership and pruning, whose delete is conditional on uid and
+      // resourceVersion, so a lagging copy can only make it refuse.
+      if (cached != null && (declared == null || unchanged(declared, cached))) {
+        out.put(id, cached);
+      } else {
+        stale.add(id);
+      }
+    }
+    if (!stale.isEmpty()) {
+      out.putAll(fetch(kind, stale));
+    }
+    return out;
+  }
+
+  /** One GET per object, or a paged LIST once there are enough of them. */
+  private Map<ResourceId, JsonNode> fetch(KindInfo kind, List<ResourceId> ids)
+      throws TargetException {
+    return ids.size() >= cluster.settings.listThreshold() && kind.namespaced()
+        ? list(kind, ids)
+        : get(kind, ids);
+  }
+
+  /**
+   * Whether {@code live} is exactly what gitops4j last applied or verified of the current declared
+   * body: same resourceVersion, same body hash, marked with it. Such an object is in sync without a
+   * request.
+   */
+  private boolean unchanged(DesiredResource declared, JsonNode live) {
+    String hash = app.hash(declared);
+    AppliedVersions.Applied applied = cluster.versions.get(declared.id());
+    return applied != null
+        && applied.resourceVersion().equals(OwnershipMarks.resourceVersion(live))
+        && applied.hash().equals(hash)
+        && hash.equals(OwnershipMarks.appliedHash(live));
   }
 
   private Verdict compare(DesiredResource declared, LiveResource live) throws TargetException {
     String hash = app.hash(declared);
-    AppliedVersions.Applied applied = cluster.versions.get(live.id());
-    if (applied != null
-        && applied.resourceVersion().equals(live.version())
-        && applied.hash().equals(hash)
-        && hash.equals(OwnershipMarks.appliedHash(live.body()))) {
+    if (unchanged(declared, live.body())) {
       return new Verdict(declared, live.version(), List.of(), null);
     }
     DryRun.Outcome predicted = dryRun.of(declared, hash);

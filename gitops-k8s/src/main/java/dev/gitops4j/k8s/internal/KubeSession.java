@@ -82,9 +82,12 @@ public final class KubeSession implements TargetSession {
 
   @Override
   public LiveState observe(DesiredState desired, Inventory inventory) throws TargetException {
+    // The first observation of a pass sees the whole revision; later ones (health after a write,
+    // a wave's health) see parts of it and must not shrink what is remembered of the rest.
+    boolean wholeRevision = observed.isEmpty();
     observed.addAll(desired.resources().keySet());
     observed.addAll(inventory.resources());
-    return liveState.observe(desired, inventory, verdicts);
+    return liveState.observe(desired, inventory, verdicts, wholeRevision);
   }
 
   @Override
