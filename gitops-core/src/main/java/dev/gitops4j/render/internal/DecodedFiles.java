@@ -1,5 +1,6 @@
 package dev.gitops4j.render.internal;
 
+import dev.gitops4j.internal.Digests;
 import dev.gitops4j.render.Manifest;
 import dev.gitops4j.source.SourceFile;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ public final class DecodedFiles {
 
   /**
    * @param maxFiles most files kept
-   * @param maxBytes most file content kept, in bytes (the contents are the keys)
+   * @param maxBytes most file content decoded and kept, in bytes of the files
    */
   public DecodedFiles(int maxFiles, long maxBytes) {
     if (maxFiles < 0 || maxBytes < 0) {
@@ -45,15 +46,14 @@ public final class DecodedFiles {
     if (size > maxBytes || maxFiles == 0) {
       return;
     }
-    // A copy of the bytes: a caller changing its array later must not change a key.
     List<Manifest> previous =
-        entries.put(new Key(file.path(), file.content().clone()), List.copyOf(manifests));
+        entries.put(new Key(file.path(), file.content()), List.copyOf(manifests));
     if (previous == null) {
       bytes += size;
     }
     Iterator<Map.Entry<Key, List<Manifest>>> eldest = entries.entrySet().iterator();
     while ((entries.size() > maxFiles || bytes > maxBytes) && eldest.hasNext()) {
-      bytes -= eldest.next().getKey().content.length;
+      bytes -= eldest.next().getKey().length;
       eldest.remove();
     }
   }
@@ -63,24 +63,30 @@ public final class DecodedFiles {
     return entries.size();
   }
 
-  /** Path and bytes of a file; the hash of the bytes is computed once. */
+  /**
+   * Path and SHA-256 of a file's bytes: the digest stands for the bytes, so the cache does not keep
+   * a second copy of every file it knows.
+   */
   private static final class Key {
     final String path;
-    final byte[] content;
+    final byte[] digest;
+    final int length;
     final int hash;
 
     Key(String path, byte[] content) {
       this.path = path;
-      this.content = content;
-      this.hash = 31 * path.hashCode() + Arrays.hashCode(content);
+      this.digest = Digests.sha256().digest(content);
+      this.length = content.length;
+      this.hash = 31 * path.hashCode() + Arrays.hashCode(digest);
     }
 
     @Override
     public boolean equals(Object other) {
       return other instanceof Key key
           && hash == key.hash
+          && length == key.length
           && path.equals(key.path)
-          && Arrays.equals(content, key.content);
+          && Arrays.equals(digest, key.digest);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gitops4j.k8s.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gitops4j.k8s.HelmRelease;
 import dev.gitops4j.model.DesiredResource;
@@ -233,8 +234,7 @@ public final class KubeRenderer implements Renderer {
     }
     ObjectNode body = previous.get(resource.body());
     if (body == null) {
-      body = resource.body().deepCopy();
-      body.withObjectProperty("metadata").put("namespace", defaultNamespace);
+      body = withNamespace(resource.body(), defaultNamespace);
     }
     next.put(resource.body(), body);
     return new DesiredResource(
@@ -242,6 +242,22 @@ public final class KubeRenderer implements Renderer {
         body,
         resource.origin(),
         resource.revision());
+  }
+
+  /**
+   * {@code body} with {@code metadata.namespace} set, sharing every other subtree with it: rendered
+   * trees are never changed in place, and a deep copy would double what a revision keeps.
+   */
+  static ObjectNode withNamespace(JsonNode body, String namespace) {
+    ObjectNode copy = JsonNodeFactory.instance.objectNode();
+    body.properties().forEach(field -> copy.set(field.getKey(), field.getValue()));
+    ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+    body.path("metadata")
+        .properties()
+        .forEach(field -> metadata.set(field.getKey(), field.getValue()));
+    metadata.put("namespace", namespace);
+    copy.set("metadata", metadata);
+    return copy;
   }
 
   private void checkAllowed(DesiredResource resource, List<Problem> problems) {

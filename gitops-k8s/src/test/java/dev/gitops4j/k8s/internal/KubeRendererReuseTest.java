@@ -77,4 +77,27 @@ class KubeRendererReuseTest {
                 .render(
                     new Snapshot("r2", null, List.of(configMap("a", "1"), configMap("b", "2")))));
   }
+
+  @Test
+  void theDefaultNamespaceIsSetOnACopyThatSharesEverySubtreeButMetadata() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var decoded =
+        json.readTree(
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"a\",\"labels\":{\"x\":\"1\"}},"
+                + "\"data\":{\"k\":\"v\"}}");
+    String before = decoded.toString();
+
+    var placed = KubeRenderer.withNamespace(decoded, "team-a");
+
+    assertThat(placed.toString())
+        .isEqualTo(
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"a\",\"labels\":{\"x\":\"1\"},"
+                + "\"namespace\":\"team-a\"},\"data\":{\"k\":\"v\"}}");
+    assertThat(decoded.toString()).as("the decoded tree is unchanged").isEqualTo(before);
+    assertThat(placed.get("data")).isSameAs(decoded.get("data"));
+    assertThat(placed.get("metadata").get("labels"))
+        .isSameAs(decoded.get("metadata").get("labels"));
+  }
 }
