@@ -67,18 +67,20 @@ public final class ManifestRenderer implements Renderer {
         continue;
       }
       List<Manifest> manifests = decoded.get(file);
-      if (manifests == null) {
+      boolean known = manifests != null;
+      if (!known) {
         try {
           manifests = decoder.decode(file);
         } catch (InvalidDesiredStateException e) {
           problems.addAll(e.problems());
           continue;
         }
-        decoded.put(file, manifests);
       }
+      boolean identified = true;
       for (Manifest manifest : manifests) {
         ResourceId id = identify(manifest, problems);
         if (id == null) {
+          identified = false;
           continue;
         }
         Origin first = declared.putIfAbsent(id, manifest.origin());
@@ -91,6 +93,11 @@ public final class ManifestRenderer implements Renderer {
         }
         resources.add(
             new DesiredResource(id, manifest.body(), manifest.origin(), snapshot.revision()));
+      }
+      if (!known && identified) {
+        // Kept without the locations of their values: those only serve to report where an
+        // identity cannot be read, and these identities were read.
+        decoded.put(file, manifests.stream().map(m -> Manifest.of(m.origin(), m.body())).toList());
       }
     }
     if (!problems.isEmpty()) {

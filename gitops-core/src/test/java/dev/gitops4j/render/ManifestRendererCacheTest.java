@@ -81,6 +81,20 @@ class ManifestRendererCacheTest {
   }
 
   @Test
+  void anIdentityThatCannotBeReadIsReportedAtItsLineEveryTime() throws Exception {
+    ManifestRenderer renderer = ManifestRenderer.ofDefaults();
+    SourceFile nameless =
+        SourceFile.of(
+            "nameless.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 7\ndata: {}\n");
+    for (int i = 0; i < 2; i++) {
+      InvalidDesiredStateException e =
+          catchThrowableOfType(
+              InvalidDesiredStateException.class, () -> renderer.render(snapshot("r", nameless)));
+      assertThat(e.getMessage()).as("render " + (i + 1)).contains("nameless.yaml:4:");
+    }
+  }
+
+  @Test
   void decodedFilesEvictLeastRecentlyUsedByCountAndBytes() throws Exception {
     ManifestDecoder decoder = ManifestDecoder.ofDefaults();
     SourceFile a = configMap("a.yaml", "a", "1");
