@@ -22,6 +22,7 @@ import dev.gitops4j.k8s.KubernetesTarget;
 import dev.gitops4j.source.DirectorySource;
 import dev.gitops4j.source.GitSource;
 import dev.gitops4j.source.Source;
+import dev.gitops4j.source.SourceLimits;
 import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.Testbed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -193,7 +194,7 @@ public final class ScaleSeries {
     List<PassResult> finished = new CopyOnWriteArrayList<>();
     try (Engine engine =
         KubernetesFigures.engine(
-            k8s, DirectorySource.of(folder), SyncPolicy.automatic(), finished, 3600)) {
+            k8s, DirectorySource.of(folder, limits(n)), SyncPolicy.automatic(), finished, 3600)) {
       log("gitops4j: initial sync of " + n);
       Cost initial =
           Cost.measure(
@@ -253,6 +254,13 @@ public final class ScaleSeries {
     }
   }
 
+  /** Source limits that admit {@code n} files: the default stops at 10,000. */
+  private static SourceLimits limits(int n) {
+    return SourceLimits.custom()
+        .maxFileCount(Math.max(SourceLimits.DEFAULT_MAX_FILE_COUNT, n + 1))
+        .build();
+  }
+
   private Cost noopPasses(
       AuditedCluster cluster, RequestCounter counter, Engine engine, String label)
       throws Exception {
@@ -292,7 +300,11 @@ public final class ScaleSeries {
     try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo"))) {
       repo.commit("objects", Workload.manifests(n));
       Source git =
-          GitSource.builder(repo.uri()).cacheDir(work.resolve("git-cache")).shallow(false).build();
+          GitSource.builder(repo.uri())
+              .cacheDir(work.resolve("git-cache"))
+              .shallow(false)
+              .limits(limits(n))
+              .build();
       try (Engine engine =
           KubernetesFigures.engine(k8s, git, SyncPolicy.automatic(), finished, 3600)) {
         log("webhook: initial sync of " + n + " from Git");

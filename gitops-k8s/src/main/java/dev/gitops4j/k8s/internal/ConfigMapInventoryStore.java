@@ -9,21 +9,38 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * One ConfigMap per application ({@code gitops4j-inventory-<application>}) in the inventory
- * namespace, holding the owned identities as JSON. Writes carry the resourceVersion last read, so a
- * second writer that raced this one fails with a conflict instead of losing an update.
+ * namespace, holding the owned identities as gzip-compressed JSON. Writes carry the resourceVersion
+ * last read, so a second writer that raced this one fails with a conflict instead of losing an
+ * update.
+ *
+ * <p>Compressed because an object is at most 1 MiB: as plain JSON that is about 13,000 identities,
+ * compressed well over 100,000, still in one object, so a save stays one conditional write.
+ * Inventories stored as plain JSON under {@code data.resources} are still read.
  */
 public final class ConfigMapInventoryStore implements InventoryStore {
 
   static final String PREFIX = "gitops4j-inventory-";
   static final String KEY = "resources";
+  static final String COMPRESSED_KEY = "resources.json.gz";
+
+  /** What the API server accepts in one object, less room for the metadata. */
+  private static final int MAX_STORED = (1 << 20) - 16 * 1024;
 
   private final Cluster cluster;
   private final Map<String, String> versions = new ConcurrentHashMap<>();
@@ -50,7 +67,27 @@ public final class ConfigMapInventoryStore implements InventoryStore {
       return Inventory.empty();
     }
     versions.put(application, map.getMetadata().getResourceVersion());
-    String json = map.getData() == null ? null : map.getData().get(KEY);
+    String compressed =
+        map.getBinaryData() == null ? null : map.getBinaryData().get(COMPRESSED_KEY);
+    String json;
+    if (compressed != null) {
+      try (InputStream in =
+          new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(compressed)))) {
+        json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IOException(
+            "cannot read the inventory of "
+                + application
+                + ": "
+                + COMPRESSED_KEY
+                + " of ConfigMap "
+                + name(application)
+                + " is not gzip-compressed base64",
+            e);
+      }
+    } else {
+      json = map.getData() == null ? null : map.getData().get(KEY);
+    }
     if (json == null || json.isBlank()) {
       return Inventory.empty();
     }
@@ -76,6 +113,22 @@ public final class ConfigMapInventoryStore implements InventoryStore {
       }
       entry.put("name", id.name());
     }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+      Cluster.JSON.writeValue(gzip, entries);
+    }
+    String compressed = Base64.getEncoder().encodeToString(bytes.toByteArray());
+    if (compressed.length() > MAX_STORED) {
+      throw new IOException(
+          "cannot store the inventory of "
+              + application
+              + ": "
+              + inventory.resources().size()
+              + " identities are "
+              + compressed.length()
+              + " bytes compressed, more than one ConfigMap holds; split the application or"
+              + " give the engine another InventoryStore (gitops-jdbc)");
+    }
     String known = versions.get(application);
     ConfigMap map =
         new ConfigMapBuilder()
@@ -86,7 +139,7 @@ public final class ConfigMapInventoryStore implements InventoryStore {
             .addToLabels(OwnershipMarks.MANAGED_BY_LABEL, OwnershipMarks.MANAGED_BY_VALUE)
             .addToLabels("gitops4j.dev/inventory-of", application)
             .endMetadata()
-            .addToData(KEY, Cluster.JSON.writeValueAsString(entries))
+            .addToBinaryData(COMPRESSED_KEY, compressed)
             .build();
     try {
       ConfigMap stored;
