@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -510,6 +511,79 @@ class TerraformTargetIT {
     assertThat(failed.error()).contains("main.tf:3").contains("undeclared");
     assertThat(Files.readAllLines(calls)).containsExactly("plan");
     assertThat(Files.readString(f.file("a.txt"))).isEqualTo("hello");
+  }
+
+  @Test
+  void initAndTheVersionCheckRunOnlyWhenWhatTheyDependOnChanged() throws Exception {
+    Path calls = dir.resolve("calls.log");
+    Path wrapper = recordingWrapper(calls);
+    Fixture f = new Fixture("init-cache", b -> b.binary(wrapper).varFile("env.tfvars"));
+    f.repo.commit(config("hello", true));
+    f.start(SyncPolicy.automatic());
+    PassResult first = f.pass();
+    assertThat(first.status()).as(first.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(Files.readAllLines(calls))
+        .containsExactly("version", "init", "plan", "show", "apply");
+
+    // A resource edit changes nothing init depends on.
+    Files.delete(calls);
+    f.repo.commit(config("edited", true));
+    PassResult edited = f.pass();
+    assertThat(edited.status()).as(edited.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(Files.readAllLines(calls)).containsExactly("plan", "show", "apply");
+
+    // The lock file enters the revision: init runs again, before the plan.
+    Map<String, String> locked = config("edited", true);
+    locked.put(
+        ".terraform.lock.hcl",
+        Files.readString(f.target.workingDirectory().resolve(".terraform.lock.hcl")));
+    Files.delete(calls);
+    f.repo.commit(locked);
+    PassResult withLock = f.pass();
+    assertThat(withLock.status()).as(withLock.error()).isEqualTo(PassStatus.IN_SYNC);
+    assertThat(Files.readAllLines(calls)).containsExactly("init", "plan");
+
+    // Required providers changed (a terraform block): init again.
+    locked.put(
+        "versions.tf",
+        "terraform {\n  required_providers {\n    local = {\n      source = \"hashicorp/local\"\n"
+            + "    }\n  }\n}\n");
+    Files.delete(calls);
+    f.repo.commit(locked);
+    PassResult withBlock = f.pass();
+    assertThat(withBlock.status()).as(withBlock.error()).isEqualTo(PassStatus.IN_SYNC);
+    assertThat(Files.readAllLines(calls)).containsExactly("init", "plan");
+
+    // Another target with the same executable in this process: no second version check.
+    Files.delete(calls);
+    Fixture other = new Fixture("init-cache-other", b -> b.binary(wrapper).varFile("env.tfvars"));
+    other.repo.commit(config("other", false));
+    other.start(SyncPolicy.automatic());
+    PassResult otherFirst = other.pass();
+    assertThat(otherFirst.status()).as(otherFirst.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(Files.readAllLines(calls)).containsExactly("init", "plan", "show", "apply");
+    assertThat(other.target.binary().path()).isEqualTo(wrapper);
+
+    // The executable replaced in place (another modification time): checked again.
+    Files.setLastModifiedTime(
+        wrapper, FileTime.fromMillis(Files.getLastModifiedTime(wrapper).toMillis() + 60_000));
+    Files.delete(calls);
+    Fixture third = new Fixture("init-cache-third", b -> b.binary(wrapper).varFile("env.tfvars"));
+    third.repo.commit(config("third", false));
+    third.start(SyncPolicy.automatic());
+    PassResult thirdFirst = third.pass();
+    assertThat(thirdFirst.status()).as(thirdFirst.error()).isEqualTo(PassStatus.SYNCED);
+    assertThat(Files.readAllLines(calls)).first().isEqualTo("version");
+  }
+
+  /** The real CLI behind a wrapper that records each subcommand it runs into {@code calls}. */
+  private Path recordingWrapper(Path calls) throws IOException {
+    Path wrapper = dir.resolve("tofu-recording");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\necho \"$1\" >> '" + calls + "'\nexec '" + Testbed.get().tofu() + "' \"$@\"\n");
+    assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+    return wrapper;
   }
 
   @Test

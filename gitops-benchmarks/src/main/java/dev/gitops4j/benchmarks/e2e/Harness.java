@@ -15,8 +15,13 @@ import java.util.Map;
  * <pre>
  * java -cp gitops-benchmarks/target/benchmarks.jar dev.gitops4j.benchmarks.e2e.Harness \
  *     --objects 1000 [--heal-trials 20] [--latency-trials 5] [--noop-passes 5] \
- *     [--tf-resources 20] [--out results.md]
+ *     [--tf-resources 20] [--tf-sync-trials 3] [--tf-plan-trials 7] [--terraform-only] \
+ *     [--out results.md]
  * </pre>
+ *
+ * <p>{@code --terraform-only} skips the Kubernetes figures (no API server is started) and measures
+ * only the OpenTofu rows; with {@code -Dorg.slf4j.simpleLogger.log.dev.gitops4j.terraform=debug}
+ * each CLI command the library runs is logged with its wall time.
  */
 public final class Harness {
 
@@ -32,12 +37,20 @@ public final class Harness {
       int latencyTrials,
       int noopPasses,
       int tfResources,
+      int tfSyncTrials,
+      int tfPlanTrials,
+      boolean terraformOnly,
       Path out,
       Path work) {
 
     static Options parse(String... args) throws IOException {
       Map<String, String> values = new LinkedHashMap<>();
+      boolean terraformOnly = false;
       for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--terraform-only")) {
+          terraformOnly = true;
+          continue;
+        }
         if (!args[i].startsWith("--") || i + 1 >= args.length) {
           throw new IllegalArgumentException("usage: --name value ...; got " + args[i]);
         }
@@ -50,6 +63,9 @@ public final class Harness {
               Integer.parseInt(values.getOrDefault("latency-trials", "5")),
               Integer.parseInt(values.getOrDefault("noop-passes", "5")),
               Integer.parseInt(values.getOrDefault("tf-resources", "20")),
+              Integer.parseInt(values.getOrDefault("tf-sync-trials", "3")),
+              Integer.parseInt(values.getOrDefault("tf-plan-trials", "7")),
+              terraformOnly,
               values.containsKey("out") ? Path.of(values.get("out")) : null,
               values.containsKey("work")
                   ? Path.of(values.get("work"))
@@ -63,6 +79,8 @@ public final class Harness {
                   "latency-trials",
                   "noop-passes",
                   "tf-resources",
+                  "tf-sync-trials",
+                  "tf-plan-trials",
                   "out",
                   "work"));
       if (!values.isEmpty()) {
@@ -70,6 +88,9 @@ public final class Harness {
       }
       if (options.objects < 5 || options.healTrials < 1 || options.latencyTrials < 1) {
         throw new IllegalArgumentException("need --objects >= 5 and at least one trial");
+      }
+      if (options.tfResources < 1 || options.tfSyncTrials < 1 || options.tfPlanTrials < 1) {
+        throw new IllegalArgumentException("need --tf-resources and Terraform trials >= 1");
       }
       return options;
     }
@@ -98,8 +119,10 @@ public final class Harness {
     Testbed testbed = Testbed.get();
     Files.createDirectories(options.work());
     Measure.log("work directory " + options.work());
-    try (AuditedCluster cluster = new AuditedCluster(testbed, options.work())) {
-      new KubernetesFigures(options, report).measure(cluster);
+    if (!options.terraformOnly()) {
+      try (AuditedCluster cluster = new AuditedCluster(testbed, options.work())) {
+        new KubernetesFigures(options, report).measure(cluster);
+      }
     }
     new TerraformFigures(options, report).measure(testbed);
     return report.markdown(options);

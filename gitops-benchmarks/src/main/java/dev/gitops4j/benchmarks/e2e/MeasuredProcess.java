@@ -43,7 +43,7 @@ record MeasuredProcess(long wallNanos, long cpuNanos, String output) {
   }
 
   /** cutime + cstime of /proc/self/stat: CPU of children this JVM has waited for. */
-  private static long childrenCpuNanos() {
+  static long childrenCpuNanos() {
     try {
       String stat = Files.readString(Path.of("/proc/self/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

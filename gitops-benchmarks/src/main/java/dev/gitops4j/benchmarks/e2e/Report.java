@@ -38,8 +38,12 @@ final class Report {
   String markdown(Harness.Options options) {
     Runtime runtime = Runtime.getRuntime();
     return "End-to-end results: "
-        + options.objects()
-        + " objects, "
+        + (options.terraformOnly()
+            ? "OpenTofu only, " + options.tfResources() + " resources"
+            : options.objects() + " objects")
+        + ", load average at the end "
+        + loadAverage()
+        + ", "
         + runtime.availableProcessors()
         + " CPUs, max heap "
         + mib(runtime.maxMemory())
@@ -49,6 +53,17 @@ final class Report {
         + "|---|---|---|---|---|---|\n"
         + String.join("\n", rows)
         + "\n";
+  }
+
+  /** The 1, 5 and 15 minute load averages of the machine, as the kernel reports them. */
+  static String loadAverage() {
+    try {
+      String[] fields =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   static String nanos(long nanos) {

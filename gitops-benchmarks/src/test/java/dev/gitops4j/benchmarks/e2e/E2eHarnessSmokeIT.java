@@ -42,6 +42,7 @@ class E2eHarnessSmokeIT {
         .contains("| Self-heal latency p50 / p95 (3 trials) |")
         .contains("| Commit → applied, webhook (p50 / p95, 2 trials) |")
         .contains("| Terraform first sync, 3 × local_file (median of 3) |")
+        .contains("| Terraform first sync, CLI CPU (median of 3) |")
         .contains("| Terraform no-op pass (median of 7) |");
     List<String> baselines =
         List.of(
@@ -60,8 +61,8 @@ class E2eHarnessSmokeIT {
       }
     }
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
-        .as("header + 22 rows")
-        .isEqualTo(23);
+        .as("header + 23 rows")
+        .isEqualTo(24);
     // What each strategy sent in its no-op pass (client count = audit log).
     for (String[] row : rows(table, "No-op pass requests (client = audit log)")) {
       assertThat(row[2].trim()).as("gitops4j").matches(READS_ONLY);

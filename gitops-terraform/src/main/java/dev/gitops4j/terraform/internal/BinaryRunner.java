@@ -94,6 +94,7 @@ public final class BinaryRunner {
     env.put("TF_INPUT", "0");
     env.put("CHECKPOINT_DISABLE", "1");
     Process process;
+    long started = System.nanoTime();
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -128,6 +129,11 @@ public final class BinaryRunner {
     }
     join(outReader);
     join(errReader);
+    LOG.debug(
+        "{} exited {} after {} ms",
+        what,
+        process.exitValue(),
+        (System.nanoTime() - started) / 1_000_000);
     String out = stdout.toString(StandardCharsets.UTF_8);
     String err = redactor.redact(stderr.toString(StandardCharsets.UTF_8));
     synchronized (messages) {

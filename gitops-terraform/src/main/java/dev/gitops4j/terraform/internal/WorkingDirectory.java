@@ -11,10 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,6 +40,33 @@ public final class WorkingDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(WorkingDirectory.class);
   private static final Pattern VERSION =
       Pattern.compile("^(OpenTofu|Terraform) v(\\d+)\\.(\\d+)\\.(\\d+)\\S*", Pattern.MULTILINE);
+
+  /** Bound on {@link #CHECKED}: one entry per distinct executable, so a handful in practice. */
+  static final int MAX_CHECKED = 64;
+
+  /**
+   * CLIs already checked in this process, by executable identity: targets sharing a binary (and a
+   * target's later instances) skip a {@code version} process each. A binary replaced in place has
+   * another size or modification time, so it is checked again (and its version enters the init
+   * hash, so init re-runs when it changed).
+   */
+  private static final Map<BinaryIdentity, TerraformBinary> CHECKED = new ConcurrentHashMap<>();
+
+  /** What identifies an executable file: its real path, size and modification time. */
+  record BinaryIdentity(Path realPath, long size, FileTime modified) {
+
+    /** The identity of {@code binary}, or empty when it cannot be read (then it is not cached). */
+    static Optional<BinaryIdentity> of(Path binary) {
+      try {
+        Path real = binary.toRealPath();
+        BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+        return Optional.of(
+            new BinaryIdentity(real, attributes.size(), attributes.lastModifiedTime()));
+      } catch (IOException | SecurityException e) {
+        return Optional.empty();
+      }
+    }
+  }
 
   /**
    * Settings of a working directory.
@@ -101,7 +132,10 @@ public final class WorkingDirectory {
     return outputs;
   }
 
-  /** Runs {@code version} once and checks the CLI is OpenTofu or Terraform 1.5 or newer. */
+  /**
+   * Checks that the CLI is OpenTofu or Terraform 1.5 or newer with {@code version}, once per
+   * executable (path, size, modification time) in this process.
+   */
   public TerraformBinary binary() throws TargetException {
     TerraformBinary checked = binary;
     if (checked != null) {
@@ -109,12 +143,29 @@ public final class WorkingDirectory {
     }
     synchronized (this) {
       if (binary == null) {
-        binary = checkVersion();
+        Optional<BinaryIdentity> identity = BinaryIdentity.of(settings.binary());
+        TerraformBinary cached = identity.map(CHECKED::get).orElse(null);
+        TerraformBinary known;
+        if (cached != null) {
+          createDirectories(settings.directory());
+          known = new TerraformBinary(settings.binary(), cached.flavor(), cached.version());
+          LOG.info("using {} (checked before in this process)", known);
+        } else {
+          known = checkVersion();
+          if (identity.isPresent()) {
+            if (CHECKED.size() >= MAX_CHECKED) {
+              CHECKED.clear(); // a process that cycles through binaries only checks them again
+            }
+            CHECKED.put(identity.get(), known);
+          }
+        }
+        binary = known;
       }
       return binary;
     }
   }
 
+  /** Runs {@code version} and checks what it printed. */
   private TerraformBinary checkVersion() throws TargetException {
     createDirectories(settings.directory());
     BinaryRunner.Result result = runner.run(settings.directory(), List.of("version"));
