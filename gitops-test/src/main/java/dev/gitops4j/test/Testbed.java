@@ -370,6 +370,11 @@ public final class Testbed {
       return port;
     }
 
+    /** The server process, e.g. to read its CPU time and that of what it started. */
+    public ProcessHandle process() {
+      return process.toHandle();
+    }
+
     /** What the process printed so far. */
     public String output() {
       try {
@@ -379,12 +384,26 @@ public final class Testbed {
       }
     }
 
+    /**
+     * Stops the server and what it started: an sshd's per-connection processes outlive their
+     * listener, and a stopped host must not keep serving its open connections.
+     */
     @Override
     public void close() {
+      List<ProcessHandle> started = process.descendants().toList();
       process.destroy();
+      started.forEach(ProcessHandle::destroy);
       try {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
           process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle child : started) {
+          try {
+            child.onExit().get(10, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            child.destroyForcibly();
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

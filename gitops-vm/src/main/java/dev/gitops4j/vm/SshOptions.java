@@ -27,6 +27,7 @@ public final class SshOptions {
   private final Duration connectTimeout;
   private final Duration authTimeout;
   private final Duration operationTimeout;
+  private final Duration keepAlive;
 
   private SshOptions(Builder builder) {
     this.knownHosts = builder.knownHosts;
@@ -36,6 +37,16 @@ public final class SshOptions {
     this.connectTimeout = builder.connectTimeout;
     this.authTimeout = builder.authTimeout;
     this.operationTimeout = builder.operationTimeout;
+    this.keepAlive =
+        builder.keepAlive != null
+            ? builder.keepAlive
+            : min(DEFAULT_KEEP_ALIVE, builder.operationTimeout.dividedBy(2));
+  }
+
+  private static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   public static Builder custom() {
@@ -73,6 +84,14 @@ public final class SshOptions {
     return operationTimeout;
   }
 
+  /**
+   * Interval of the keepalive requests on connections kept open between passes; zero when a
+   * connection is closed at the end of each pass instead.
+   */
+  public Duration keepAlive() {
+    return keepAlive;
+  }
+
   /** Builds {@link SshOptions}; known_hosts and at least one identity are required. */
   public static final class Builder {
     private Path knownHosts;
@@ -82,6 +101,7 @@ public final class SshOptions {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration authTimeout = Duration.ofSeconds(10);
     private Duration operationTimeout = Duration.ofSeconds(60);
+    private Duration keepAlive;
 
     private Builder() {}
 
@@ -122,12 +142,39 @@ public final class SshOptions {
       return this;
     }
 
+    /**
+     * A host's connection stays open from one pass to the next, so a pass that finds nothing to do
+     * costs one command per host instead of a new connection, key exchange and authentication. A
+     * keepalive request every {@code interval} keeps the connection open through an idle time
+     * between passes and closes it when the host stops answering three of them; a connection is
+     * also checked with one keepalive before a pass uses it again, and opened anew when it no
+     * longer works. Default 15 s (or half the operation timeout, when that is shorter); it must be
+     * shorter than the operation timeout, which also bounds how long a connection stays silent.
+     * {@code Duration.ZERO} closes each connection when its pass ends.
+     */
+    public Builder keepAlive(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("keepAlive must not be negative");
+      }
+      this.keepAlive = interval;
+      return this;
+    }
+
     public SshOptions build() {
       if (knownHosts == null) {
         throw new IllegalStateException("knownHosts is required: unknown host keys are refused");
       }
       if (keyFiles.isEmpty() && keyPairs.isEmpty()) {
         throw new IllegalStateException("at least one identity (key file or key pair) is required");
+      }
+      if (keepAlive != null && !keepAlive.isZero() && keepAlive.compareTo(operationTimeout) >= 0) {
+        throw new IllegalStateException(
+            "keepAlive ("
+                + keepAlive.toSeconds()
+                + " s) must be shorter than operationTimeout ("
+                + operationTimeout.toSeconds()
+                + " s), which closes a connection silent for that long");
       }
       return new SshOptions(this);
     }

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The few operations the VM target needs on one host. Paths are absolute host paths; nothing
  * follows a symlink at the path itself (a link is reported and replaced as a link). One instance
- * serves one host for one pass and is not shared between threads without its own locking.
+ * serves one host, from one pass to the next while it stays {@link #isOpen() open}, and is not
+ * shared between threads without its own locking.
  *
  * <p>Built in: a local transport (java.nio, for an agent on the host itself) and an SSH transport
  * (Apache MINA SSHD, exec and SFTP). Every method is bounded by the transport's timeouts.
@@ -126,6 +127,15 @@ public interface Transport extends AutoCloseable {
   /** Like {@link #unknownUsers}, for group names ({@code getent group}). */
   default Set<String> unknownGroups(Set<String> groups) throws IOException {
     return AccountLookup.unknown(this, "group", groups);
+  }
+
+  /**
+   * Whether the connection still works. Asked once before a connection kept from an earlier pass is
+   * used again; a transport that answers false is closed and a new one opened. The SSH transport
+   * asks the host (one keepalive request and its answer). By default true.
+   */
+  default boolean isOpen() {
+    return true;
   }
 
   /** Runs a shell command on the host, bounded by {@code timeout}. */

@@ -23,6 +23,7 @@ import dev.gitops4j.vm.internal.HostSession;
 import dev.gitops4j.vm.internal.HostStateFile;
 import dev.gitops4j.vm.internal.LocalTransport;
 import dev.gitops4j.vm.internal.PathRules;
+import dev.gitops4j.vm.internal.SshClients;
 import dev.gitops4j.vm.internal.SshTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,19 +37,15 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Host and VM configuration kept equal to Git: files, directories, symlinks and absent paths, with
  * handlers that run after the paths they watch changed. One {@link Target} per host ({@link
  * #target(String)}): each host is its own application in the engine, so hosts reconcile in parallel
  * (bounded by the engine's {@code maxConcurrentPasses}), each with its own inventory, retries and
- * circuit breaker, and an unreachable host fails only its own pass. Each pass of a host opens one
- * connection to it and closes it when the pass ends; {@link #close()} closes what is still open and
- * the SSH client.
+ * circuit breaker, and an unreachable host fails only its own pass. Each host has one connection,
+ * opened by its first pass and kept for the next ones (see {@link SshOptions.Builder#keepAlive});
+ * {@link #close()} closes the connections and the SSH client.
  *
  * <p>The simplest use, an agent on the host itself reconciling into a directory:
  *
@@ -109,7 +106,7 @@ public final class VmTarget implements AutoCloseable {
             .build();
     this.differ = StructuralDiffer.of(options);
     this.unifiedDiff = UnifiedDiff.custom().options(options).sortKeys(true).build();
-    this.client = ssh == null ? null : startClient(ssh);
+    this.client = ssh == null ? null : SshClients.start(ssh);
   }
 
   /**
@@ -164,7 +161,20 @@ public final class VmTarget implements AutoCloseable {
   private Target newTarget(String host) {
     HostLayout layout =
         new HostLayout(host, name, prefix, stateDirectory, renderer.allowedRoots(), handlerTimeout);
-    HostLink link = new HostLink(host, () -> connect(host));
+    HostLink.Connector connector =
+        new HostLink.Connector() {
+          @Override
+          public Transport connect() throws IOException {
+            return VmTarget.this.connect(host);
+          }
+
+          @Override
+          public Object endpoint() {
+            VmHost spec = hosts.get(host);
+            return spec == null ? null : spec.user() + "@" + spec.address() + ":" + spec.port();
+          }
+        };
+    HostLink link = new HostLink(host, connector, ssh == null || !ssh.keepAlive().isZero());
     links.put(host, link);
     HostStateFile stateFile = new HostStateFile(layout);
     Renderer hostRenderer =
@@ -249,20 +259,6 @@ public final class VmTarget implements AutoCloseable {
             };
         return depth * 4 + rank;
       };
-
-  private static SshClient startClient(SshOptions options) {
-    SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(
-        new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, options.knownHosts()));
-    if (!options.keyFiles().isEmpty()) {
-      client.setKeyIdentityProvider(new FileKeyPairProvider(options.keyFiles()));
-    }
-    // Bounds every SFTP request and closes connections left idle between passes.
-    CoreModuleProperties.IDLE_TIMEOUT.set(client, options.operationTimeout());
-    CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, options.connectTimeout());
-    client.start();
-    return client;
-  }
 
   private static String realDirectory(Path directory) {
     try {
@@ -367,7 +363,12 @@ public final class VmTarget implements AutoCloseable {
       return this;
     }
 
-    /** A transport of your own per host (another protocol, or fault injection in tests). */
+    /**
+     * A transport of your own per host (another protocol, or fault injection in tests). It is kept
+     * from one pass to the next while {@link Transport#isOpen()} says it works (unless {@link #ssh}
+     * options set {@code keepAlive(Duration.ZERO)}), and closed after a pass on which one of its
+     * operations failed.
+     */
     public Builder transport(Function<VmHost, Transport> factory) {
       this.transports = Objects.requireNonNull(factory, "factory");
       return this;

@@ -65,6 +65,11 @@ final class CountingTransport implements Transport {
   }
 
   @Override
+  public boolean isOpen() {
+    return real.isOpen();
+  }
+
+  @Override
   public List<Optional<Stat>> stat(List<String> paths) throws IOException {
     calls.reads.add("stat " + paths);
     return real.stat(paths);

@@ -24,7 +24,13 @@ public final class HostInventoryStore implements InventoryStore {
 
   @Override
   public Inventory load(String application) throws IOException {
-    HostStateFile.State current = stateFile.read(link.transport());
+    HostStateFile.State current;
+    try {
+      current = stateFile.read(link.transport());
+    } catch (IOException e) {
+      link.close(); // Its state is unknown: the next use connects afresh.
+      throw e;
+    }
     if (!current.application().isEmpty() && !current.application().equals(application)) {
       throw new IOException(
           "state file "
@@ -41,6 +47,15 @@ public final class HostInventoryStore implements InventoryStore {
 
   @Override
   public void save(String application, Inventory inventory) throws IOException {
+    try {
+      saveOver(application, inventory);
+    } catch (IOException e) {
+      link.close(); // Its state is unknown: the next use connects afresh.
+      throw e;
+    }
+  }
+
+  private void saveOver(String application, Inventory inventory) throws IOException {
     stateFile.update(
         link.transport(),
         current -> {

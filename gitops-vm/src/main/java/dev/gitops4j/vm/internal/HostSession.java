@@ -20,11 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One pass of one application on one host. Opening the session opens the host's connection; every
- * read and write of the pass goes over it (observe, the checks before the first write, the writes,
- * the handlers, the state file), and closing the session closes it. What the pass learns stays in
- * the session: why each handler owes a run (from observing), the allowed roots with symlinks
- * resolved.
+ * One pass of one application on one host. Opening the session opens the host's connection, or
+ * takes the one kept from the previous pass; every read and write of the pass goes over it
+ * (observe, the checks before the first write, the writes, the handlers, the state file), and
+ * closing the session releases it ({@link HostLink#release}). What the pass learns stays in the
+ * session: why each handler owes a run (from observing), the allowed roots with symlinks resolved.
  */
 public final class HostSession implements TargetSession {
 
@@ -36,6 +36,7 @@ public final class HostSession implements TargetSession {
   private final PathWriter writer;
   private final HandlerRunner handlers;
   private volatile Map<String, List<String>> handlerReasons = Map.of();
+  private volatile boolean transportFailed;
 
   private HostSession(
       HostLayout layout, HostLink link, HostStateFile stateFile, StructuralDiffer differ) {
@@ -83,6 +84,7 @@ public final class HostSession implements TargetSession {
       handlerReasons = observed.handlerReasons();
       return observed.live();
     } catch (IOException e) {
+      transportFailed = true;
       throw new TargetException(
           "cannot observe host " + layout.host() + ": " + e.getMessage(), true, e);
     }
@@ -99,6 +101,7 @@ public final class HostSession implements TargetSession {
     try {
       checks.check(transport(), plan);
     } catch (IOException e) {
+      transportFailed = true;
       throw new TargetException(
           "cannot check the plan on host " + layout.host() + ": " + e.getMessage(), true, e);
     }
@@ -129,6 +132,7 @@ public final class HostSession implements TargetSession {
       }
       return writer.write(t, step);
     } catch (IOException e) {
+      transportFailed = true;
       throw new TargetException(
           "host " + layout.host() + ": " + id.kind() + " " + id.name() + ": " + e.getMessage(),
           true,
@@ -141,9 +145,12 @@ public final class HostSession implements TargetSession {
     return link.transport();
   }
 
-  /** Closes the pass's connection. */
+  /**
+   * Ends the pass's use of the connection: kept for the next pass, unless the link does not keep
+   * connections or an operation of this pass failed on it.
+   */
   @Override
   public void close() {
-    link.close();
+    link.release(transportFailed);
   }
 }

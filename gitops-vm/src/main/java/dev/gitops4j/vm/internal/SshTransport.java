@@ -15,7 +15,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +25,8 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
@@ -97,8 +101,29 @@ public final class SshTransport implements Transport {
     return host.name();
   }
 
-  public boolean isOpen() {
-    return session.isOpen();
+  /** Whether the session is open, without asking the host. */
+  boolean sessionOpen() {
+    return session.isOpen() && !session.isClosing();
+  }
+
+  /** Whether the session is open and the host answers a keepalive within the connect timeout. */
+  @Override
+  public synchronized boolean isOpen() {
+    if (!sessionOpen()) {
+      return false;
+    }
+    try {
+      Buffer request =
+          session.createBuffer(
+              SshConstants.SSH_MSG_GLOBAL_REQUEST, SshClients.KEEPALIVE.length() + 8);
+      request.putString(SshClients.KEEPALIVE);
+      request.putBoolean(true);
+      // Any answer will do: OpenSSH refuses the request, which still proves the connection works.
+      session.request(SshClients.KEEPALIVE, request, options.connectTimeout());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
@@ -107,60 +132,112 @@ public final class SshTransport implements Transport {
     if (paths.isEmpty()) {
       return out;
     }
-    StringBuilder script = new StringBuilder("for p in");
+    // One command, and a fixed number of processes whatever the number of paths: one stat for
+    // every existing path, one sha256sum for every regular file, a readlink per symlink. A
+    // process per path made the host's cost of a pass grow with the files it manages.
+    StringBuilder script = new StringBuilder("printf '" + MARK + "\\n'; set --; for p in");
     for (String path : paths) {
       script.append(' ').append(shellQuote(path));
     }
-    // One line per path: '-' when missing, else type, mode, owner, group and hash or link target.
     script.append(
-        "; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then"
-            + " s=$(stat -c '%F\t%a\t%U\t%G' -- \"$p\") || exit 3;"
-            + " case \"$s\" in regular*) x=$(sha256sum -- \"$p\") || exit 4; x=${x%% *};;"
-            + " symbolic*) x=$(readlink -- \"$p\");; *) x=;; esac;"
-            + " printf '"
+        "; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then set -- \"$@\" \"$p\"; fi; done;"
+            + " [ $# -eq 0 ] && exit 0;"
+            + " stat -c '"
             + MARK
-            + "+\\t%s\\t%s\\n' \"$s\" \"$x\";"
-            + " else printf -- '"
+            + "s%F\t%a\t%U\t%G\t%n' -- \"$@\" || exit 3;"
+            + " for p do if [ -L \"$p\" ]; then printf '"
             + MARK
-            + "-\\n'; fi; done");
+            + "l%s\\t' \"$p\"; readlink -- \"$p\" || exit 5; fi; done;"
+            + " n=$#; for p do if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then set -- \"$@\" \"$p\"; fi;"
+            + " done; shift $n; [ $# -eq 0 ] && exit 0; printf '"
+            + MARK
+            + "h\\n'; sha256sum -- \"$@\" || exit 4");
     ExecResult result = run(script.toString(), null, Integer.MAX_VALUE);
     if (result.exitCode() != 0) {
       throw new IOException("stat failed on host " + host.name() + ": " + result.output());
     }
-    for (String marked : result.output().split("\n")) {
-      // Only marked lines are ours: login scripts of the remote shell may print too.
-      if (!marked.startsWith(MARK)) {
-        continue;
+    Map<String, String[]> stats = new HashMap<>();
+    Map<String, String> links = new HashMap<>();
+    Map<String, String> hashes = new HashMap<>();
+    boolean ours = false;
+    boolean inHashes = false;
+    for (String line : result.output().split("\n")) {
+      // Lines before the first mark come from login scripts of the remote shell, not from us.
+      if (!ours) {
+        ours = line.equals(MARK);
+      } else if (inHashes) {
+        // sha256sum: 64 hex digits, two spaces, the name; a name with a backslash or a newline
+        // is escaped, and its line starts with a backslash.
+        boolean escaped = line.startsWith("\\");
+        String entry = escaped ? line.substring(1) : line;
+        if (entry.length() > 66) {
+          String name = entry.substring(66);
+          hashes.put(escaped ? unescape(name) : name, entry.substring(0, 64));
+        }
+      } else if (line.equals(MARK + "h")) {
+        inHashes = true;
+      } else if (line.startsWith(MARK + "s")) {
+        String[] f = line.substring(MARK.length() + 1).split("\t", 5);
+        if (f.length < 5) {
+          throw new IOException("unexpected stat output on host " + host.name() + ": " + line);
+        }
+        stats.put(f[4], f);
+      } else if (line.startsWith(MARK + "l")) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          links.put(line.substring(MARK.length() + 1, tab), line.substring(tab + 1));
+        }
       }
-      String line = marked.substring(MARK.length());
-      if (line.equals("-")) {
+    }
+    for (String path : paths) {
+      String[] f = stats.get(path);
+      if (f == null) {
         out.add(Optional.empty());
         continue;
       }
-      String[] f = line.split("\t", 6);
-      if (f.length < 5) {
-        throw new IOException("unexpected stat output on host " + host.name() + ": " + line);
-      }
       Type type =
-          f[1].startsWith("regular")
+          f[0].startsWith("regular")
               ? Type.FILE
-              : f[1].equals("directory")
+              : f[0].equals("directory")
                   ? Type.DIRECTORY
-                  : f[1].equals("symbolic link") ? Type.SYMLINK : Type.OTHER;
-      String extra = f.length > 5 ? f[5] : "";
-      String mode = HostResourceFields.octal(Integer.parseInt(f[2], 8) & 07777);
+                  : f[0].equals("symbolic link") ? Type.SYMLINK : Type.OTHER;
+      String extra = "";
+      if (type == Type.FILE || type == Type.SYMLINK) {
+        extra = type == Type.FILE ? hashes.get(path) : links.get(path);
+        if (extra == null) {
+          throw new IOException(
+              "stat on host " + host.name() + ": " + path + " changed while it was observed");
+        }
+      }
+      String mode = HostResourceFields.octal(Integer.parseInt(f[1], 8) & 07777);
       out.add(
           Optional.of(
               new Stat(
                   type,
                   type == Type.SYMLINK ? "" : mode,
+                  f[2],
                   f[3],
-                  f[4],
                   type == Type.FILE ? extra : "",
                   type == Type.SYMLINK ? extra : "")));
     }
-    requireAll("stat", out.size(), paths.size());
     return out;
+  }
+
+  /**
+   * A name as sha256sum escapes it: a doubled backslash for a backslash, backslash-n for a newline.
+   */
+  private static String unescape(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '\\' && i + 1 < name.length()) {
+        char next = name.charAt(++i);
+        out.append(next == 'n' ? '\n' : next);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   @Override
