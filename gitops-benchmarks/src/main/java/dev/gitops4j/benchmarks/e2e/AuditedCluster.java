@@ -50,6 +50,9 @@ final class AuditedCluster implements AutoCloseable {
                 .withApiServerFlag("--audit-policy-file", policy.toString())
                 .withApiServerFlag("--audit-log-path", auditLog.toString())
                 .withApiServerFlag("--audit-log-mode", "blocking")
+                // Never rotated: a window is a byte range of one file (the default rotates at
+                // 100 MB, which a 20,000-object series passes).
+                .withApiServerFlag("--audit-log-maxsize", "1000000")
                 .build());
     server.start();
     kubeconfigYaml = server.getKubeConfigYaml();
@@ -112,6 +115,9 @@ final class AuditedCluster implements AutoCloseable {
    */
   Map<String, Long> auditSince(long mark, String agentPrefix) throws IOException {
     long end = waitForQuietAudit();
+    if (end < mark) {
+      throw new IllegalStateException("the audit log " + auditLog + " shrank: it was rotated");
+    }
     Map<String, Long> counts = new TreeMap<>();
     Set<String> seen = new HashSet<>();
     try (RandomAccessFile file = new RandomAccessFile(auditLog.toFile(), "r")) {

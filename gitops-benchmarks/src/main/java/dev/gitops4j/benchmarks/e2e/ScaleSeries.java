@@ -175,6 +175,7 @@ public final class ScaleSeries {
       if (options.webhookTrials() > 0) {
         webhook(lib, admin, n, work);
       }
+      log("\n" + markdown()); // what is measured so far, in case a baseline fails later
       flux(cluster, dry, dryCounter, n, manifests);
       kubectl(cluster, n, folder);
     }
