@@ -2,6 +2,8 @@ package dev.gitops4j.examples.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gitops4j.k8s.KubernetesTarget;
+import dev.gitops4j.model.ResourceId;
 import dev.gitops4j.test.GitRepoFixture;
 import dev.gitops4j.test.KubeApiServers;
 import io.fabric8.kubeapitest.KubeAPIServer;
@@ -108,15 +110,11 @@ class KubernetesAppIT {
     assertThat(client.services().inNamespace("storefront").withName("web").get()).isNotNull();
     assertThat(client.configMaps().inNamespace("storefront").withName("winter-sale").get())
         .isNull();
-    ConfigMap inventory =
-        client
-            .configMaps()
-            .inNamespace("gitops4j-system")
-            .withName("gitops4j-inventory-storefront")
-            .get();
-    assertThat(inventory.getData().get("resources"))
-        .contains("storefront-page")
-        .doesNotContain("winter-sale");
+    // The inventory ConfigMap in gitops4j-system, read as the engine reads it.
+    var inventory =
+        KubernetesTarget.builder(client).build().inventoryStore().load("storefront").resources();
+    assertThat(inventory).contains(ResourceId.of("ConfigMap", "storefront", "storefront-page"));
+    assertThat(inventory).doesNotContain(ResourceId.of("ConfigMap", "storefront", "winter-sale"));
     // The desired state is a real Git repository with the story's three commits.
     assertThat(dir.resolve("work/repo/.git")).isDirectory();
     assertThat(dir.resolve("work/repo/storefront/promo.yaml")).doesNotExist();
